@@ -1,0 +1,2 @@
+/** The closed set of typed graphdriver errors. */
+package org.unionfs.api.error;
