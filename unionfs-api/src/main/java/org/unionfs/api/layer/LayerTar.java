@@ -1,0 +1,81 @@
+package org.unionfs.api.layer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.unionfs.api.Change;
+
+/**
+ * The layer-tar engine: OCI/Docker layer tars in and out of a layer directory, and the changes between
+ * two trees. Every driver uses it, naively through {@link org.unionfs.api.diff.NaiveDiffDriver} or
+ * natively on its own layer directories. See the package documentation for the semantics and the crash
+ * safety design.
+ */
+public final class LayerTar {
+  private LayerTar() {}
+
+  /**
+   * Applies a layer tar (plain, gzip or zstd, detected by magic bytes) to {@code layerRoot} with OCI
+   * "applied, not extracted" semantics (moby {@code UnpackLayer}).
+   *
+   * @return the sum of the sizes of the regular files in the tar
+   * @throws org.unionfs.api.error.InvalidArgumentException for malformed or hostile input, naming the
+   *     entry; the layer is then unchanged
+   */
+  public static long apply(Path layerRoot, InputStream tar, WhiteoutFormat whiteouts)
+      throws IOException {
+    throw new UnsupportedOperationException("apply: not implemented yet");
+  }
+
+  /**
+   * Rolls back an apply that was interrupted (a crash or kill -9) in {@code layerRoot}; no-op if there
+   * is none. {@link #apply} calls it first, so callers need it only to repair a layer without applying.
+   *
+   * @return true if an interrupted apply was rolled back
+   */
+  public static boolean recover(Path layerRoot) throws IOException {
+    throw new UnsupportedOperationException("recover: not implemented yet");
+  }
+
+  /**
+   * moby {@code ChangesDirs(layer, parent)}: the changes of {@code layer} against {@code parent}.
+   *
+   * @param parent the older tree, or null for an empty tree
+   * @return sorted by {@link Change#BY_PATH}
+   */
+  public static List<Change> changes(Path layer, Path parent) throws IOException {
+    throw new UnsupportedOperationException("changes: not implemented yet");
+  }
+
+  /**
+   * moby {@code ExportChanges}: a deterministic tar of {@code changes}, read from {@code layer}, with
+   * whiteouts for deletions.
+   */
+  public static void writeChanges(Path layer, List<Change> changes, OutputStream out)
+      throws IOException {
+    throw new UnsupportedOperationException("writeChanges: not implemented yet");
+  }
+
+  /** moby {@code ChangesSize}: the sum of the sizes of the added and modified non-directories. */
+  public static long changesSize(Path layer, List<Change> changes) throws IOException {
+    throw new UnsupportedOperationException("changesSize: not implemented yet");
+  }
+
+  /**
+   * Native diff: a deterministic tar of a driver's own layer directory, its on-disk whiteouts (in
+   * {@code whiteouts} format) converted to {@code .wh.} entries and driver bookkeeping
+   * ({@code .wh..wh.aufs}, {@code .wh..wh.plnk}, {@code .wh..wh.orph}) never emitted. With
+   * {@link WhiteoutFormat#DELETE} it is a plain tree ({@code docker export} of a full view).
+   */
+  public static void writeTree(Path dir, WhiteoutFormat whiteouts, OutputStream out)
+      throws IOException {
+    throw new UnsupportedOperationException("writeTree: not implemented yet");
+  }
+
+  /** moby {@code directory.Size}: the sum of the sizes of the non-directories, hardlinks counted once. */
+  public static long treeSize(Path dir) throws IOException {
+    throw new UnsupportedOperationException("treeSize: not implemented yet");
+  }
+}
