@@ -5,7 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.unionfs.api.Change;
+import org.unionfs.api.error.InvalidArgumentException;
+import org.unionfs.api.error.LayerNotFoundException;
+import org.unionfs.api.internal.PerKeyLock;
+import org.unionfs.api.posix.FileStat;
+import org.unionfs.api.posix.Posix;
 
 /**
  * The layer-tar engine: OCI/Docker layer tars in and out of a layer directory, and the changes between
@@ -14,7 +21,24 @@ import org.unionfs.api.Change;
  * safety design.
  */
 public final class LayerTar {
+  private static final int READ_BUFFER = 1 << 20;
+  private static final PerKeyLock APPLY_LOCKS = new PerKeyLock();
+
   private LayerTar() {}
+
+  /** The absolute layer root; it must be an existing directory (not a symlink). */
+  static Path checkLayerRoot(Path layerRoot, String op) throws IOException {
+    Objects.requireNonNull(layerRoot, "layerRoot");
+    Path root = layerRoot.toAbsolutePath().normalize();
+    Optional<FileStat> st = Posix.get().lstatIfExists(root);
+    if (st.isEmpty()) {
+      throw new LayerNotFoundException(op + " " + root + ": no such directory");
+    }
+    if (!st.get().isDirectory()) {
+      throw new InvalidArgumentException(op + " " + root + ": not a directory");
+    }
+    return root;
+  }
 
   /**
    * Applies a layer tar (plain, gzip or zstd, detected by magic bytes) to {@code layerRoot} with OCI
@@ -26,7 +50,27 @@ public final class LayerTar {
    */
   public static long apply(Path layerRoot, InputStream tar, WhiteoutFormat whiteouts)
       throws IOException {
-    throw new UnsupportedOperationException("apply: not implemented yet");
+    Objects.requireNonNull(tar, "tar");
+    Objects.requireNonNull(whiteouts, "whiteouts");
+    Path root = checkLayerRoot(layerRoot, "apply layer");
+    try (PerKeyLock.Held held = APPLY_LOCKS.lock(root.toString())) {
+      ApplyJournal.recover(root);
+      FileStat before = Posix.get().lstat(root);
+      ApplyJournal journal = ApplyJournal.begin(root);
+      try {
+        Applier applier = new Applier(root, whiteouts, journal, before);
+        long size = applier.run(new TarReader(Compression.decompress(tar), READ_BUFFER));
+        journal.commit(applier.rootTimes());
+        return size;
+      } catch (IOException | RuntimeException | Error failed) {
+        try {
+          journal.rollback();
+        } catch (IOException | RuntimeException undo) {
+          failed.addSuppressed(undo);
+        }
+        throw failed;
+      }
+    }
   }
 
   /**
@@ -36,7 +80,10 @@ public final class LayerTar {
    * @return true if an interrupted apply was rolled back
    */
   public static boolean recover(Path layerRoot) throws IOException {
-    throw new UnsupportedOperationException("recover: not implemented yet");
+    Path root = checkLayerRoot(layerRoot, "recover layer");
+    try (PerKeyLock.Held held = APPLY_LOCKS.lock(root.toString())) {
+      return ApplyJournal.recover(root);
+    }
   }
 
   /**

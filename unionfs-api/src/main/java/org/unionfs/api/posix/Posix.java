@@ -74,6 +74,10 @@ public final class Posix {
 
     int lchown(String path, int uid, int gid);
 
+    int chmod(String path, int mode);
+
+    int symlink(String target, String linkpath);
+
     int utimensat(int dirfd, String path, long[] times, int flags);
 
     int lstat(String path, byte[] buf);
@@ -262,6 +266,22 @@ public final class Posix {
   /** {@code mknod(2)}: a device node, fifo or socket; {@code mode} includes the type bits. */
   public void mknod(Path path, int mode, long rdev) throws IOException {
     check(libc.mknod(str(path), mode, rdev), "mknod", path);
+  }
+
+  /**
+   * {@code chmod(2)} with all of 07777 (setuid, setgid, sticky included), which the JDK cannot set.
+   * Follows a symlink: callers make sure {@code path} is not one (Linux has no lchmod).
+   */
+  public void chmod(Path path, int mode) throws IOException {
+    check(libc.chmod(str(path), mode & 07777), "chmod", path);
+  }
+
+  /**
+   * {@code symlink(2)}: creates {@code link} pointing to {@code target} byte for byte (the JDK normalises
+   * targets, dropping a trailing '/' or doubled slashes). Fails with EEXIST if {@code link} exists.
+   */
+  public void symlink(String target, Path link) throws IOException {
+    check(libc.symlink(target, str(link)), "symlink", link);
   }
 
   /** {@code lchown(2)}: the owner of the entry itself. */

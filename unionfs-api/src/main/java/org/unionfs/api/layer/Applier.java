@@ -1,0 +1,471 @@
+package org.unionfs.api.layer;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.unionfs.api.error.InvalidArgumentException;
+import org.unionfs.api.error.NotSupportedException;
+import org.unionfs.api.posix.FileStat;
+import org.unionfs.api.posix.Posix;
+
+/**
+ * One apply of a layer tar onto a layer directory (see {@link LayerTar#apply}). Keeps what it needs to
+ * decide "lower or from this tar" in memory proportional to the number of entries created directly in
+ * pre-existing directories, never to the bytes of the layer.
+ */
+final class Applier {
+  private static final byte CREATED = 1;
+  private static final byte MERGED = 2;
+  private static final Set<OpenOption> NEW_FILE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  @SuppressWarnings("unchecked")
+  private static final FileAttribute<Set<PosixFilePermission>>[] PERMS = new FileAttribute[01000];
+
+  static {
+    for (int m = 0; m < 01000; m++) {
+      PERMS[m] = PosixFilePermissions.asFileAttribute(EntryMeta.permissions(m));
+    }
+  }
+
+  private final Path root;
+  private final WhiteoutFormat format;
+  private final ApplyJournal journal;
+  private final FileStat rootBefore;
+  private final Posix px = Posix.get();
+  private final EntryMeta meta;
+  /** Paths whose state this apply decided: created here (with all below), or a merged lower dir. */
+  private final Map<String, Byte> state = new HashMap<>();
+  /** Pre-existing directories whose metadata is saved in the journal. */
+  private final Set<String> saved = new HashSet<>();
+  /** Real directories (never symlinks) known to exist. */
+  private final Set<String> verified = new HashSet<>();
+  private final List<EntryMeta.DirTimes> dirTimes = new ArrayList<>();
+  private final Map<String, Path> pseudoLinks = new HashMap<>();
+  private long[] rootTimes;
+  private String cachedParent;
+  private boolean cachedParentCreated;
+  private TarReader reader;
+  private int merged;
+
+  Applier(Path root, WhiteoutFormat format, ApplyJournal journal, FileStat rootBefore) {
+    this.root = root;
+    this.format = format;
+    this.journal = journal;
+    this.rootBefore = rootBefore;
+    this.meta = new EntryMeta(format);
+    verified.add("");
+  }
+
+  /** Applies every member; returns the sum of their sizes (moby's UnpackLayer size). */
+  long run(TarReader tar) throws IOException {
+    this.reader = tar;
+    long size = 0;
+    TarEntry e;
+    while ((e = tar.next()) != null) {
+      size += e.size;
+      entry(e);
+    }
+    for (EntryMeta.DirTimes d : dirTimes) {
+      meta.finishDirectory(root.resolve(d.rel()), d);
+    }
+    return size;
+  }
+
+  /** The root's final times for the commit: the tar's root entry, else unchanged unless touched. */
+  long[] rootTimes() {
+    if (rootTimes != null) {
+      return rootTimes;
+    }
+    if (!saved.contains("")) {
+      return new long[] {rootBefore.mtimeSec(), rootBefore.mtimeNsec()};
+    }
+    return null;
+  }
+
+  private void entry(TarEntry e) throws IOException {
+    String rel = Names.clean(e.name, e.describe());
+    meta.validate(e);
+    if (rel.isEmpty()) {
+      if (!e.isDirectory()) {
+        throw new InvalidArgumentException("layer tar: " + e.describe()
+            + ": the layer root can only be a directory");
+      }
+      mergeDirectory("", e, px.lstat(root), false);
+      rootTimes = new long[] {e.mtimeSec, e.mtimeNsec};
+      return;
+    }
+    int slash = rel.indexOf('/');
+    String first = slash < 0 ? rel : rel.substring(0, slash);
+    if (first.startsWith(Whiteouts.META_PREFIX) && !rel.equals(Whiteouts.OPAQUE)) {
+      // aufs bookkeeping at the top (and our own journal name): never content
+      if (first.equals(".wh..wh.plnk") && slash > 0 && e.isRegular()) {
+        keepPseudoLink(rel, e);
+      }
+      return;
+    }
+    String parent = Names.parent(rel);
+    String base = Names.base(rel);
+    ensureDirectory(parent, e);
+    if (base.startsWith(Whiteouts.PREFIX)) {
+      whiteout(parent, base, rel, e);
+    } else {
+      create(rel, parent, e);
+    }
+  }
+
+  // ---- whiteouts ----
+
+  private void whiteout(String parent, String base, String rel, TarEntry e) throws IOException {
+    if (base.equals(Whiteouts.OPAQUE)) {
+      opaque(parent, rel, e);
+      return;
+    }
+    if (base.startsWith(Whiteouts.META_PREFIX)) {
+      return; // aufs metadata below the top: not a whiteout of a user file
+    }
+    String name = base.substring(Whiteouts.PREFIX.length());
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      throw new InvalidArgumentException("layer tar: " + e.describe() + ": invalid whiteout name");
+    }
+    String target = Names.join(parent, name);
+    // Only lower content is hidden: an entry of this same tar is never removed by a whiteout.
+    Path tp = root.resolve(target);
+    boolean present = px.lstatIfExists(tp).isPresent();
+    boolean ours = present && fromThisTar(target);
+    if (present && !ours) {
+      touch(parent);
+      forget(target);
+      journal.moveAside(target);
+    }
+    switch (format.kind()) {
+      case DELETE -> { }
+      case AUFS -> createAs(rel, parent, e, TarEntry.REG);
+      case OVERLAY -> {
+        // The layer directory is an overlay upper: the whiteout hides the lower layers' entry, so it is
+        // written even where this directory has nothing to remove.
+        if (!ours) {
+          recordCreate(target, parent);
+          px.mknod(tp, FileStat.S_IFCHR, 0);
+          if (e.uid != 0 || e.gid != 0) {
+            px.lchown(tp, (int) e.uid, (int) e.gid);
+          }
+        }
+      }
+    }
+  }
+
+  private void opaque(String dir, String rel, TarEntry e) throws IOException {
+    hideLowerChildren(dir);
+    switch (format.kind()) {
+      case DELETE -> { }
+      case AUFS -> createAs(rel, dir, e, TarEntry.REG);
+      case OVERLAY -> {
+        touch(dir);
+        px.setXattr(root.resolve(dir), ((Whiteouts.Overlay) format).opaqueXattr(), new byte[] {'y'});
+      }
+    }
+  }
+
+  /** Moves aside every child of {@code dir} that did not come from this tar, recursing into merges. */
+  private void hideLowerChildren(String dir) throws IOException {
+    if (createdHere(dir)) {
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve(dir))) {
+      for (Path child : ds) {
+        names.add(child.getFileName().toString());
+      }
+    }
+    for (String name : names) {
+      if (dir.isEmpty() && name.equals(ApplyJournal.DIR_NAME)) {
+        continue;
+      }
+      String rel = Names.join(dir, name);
+      Byte s = state.get(rel);
+      if (s == null) {
+        touch(dir);
+        forget(rel);
+        journal.moveAside(rel);
+      } else if (s == MERGED) {
+        hideLowerChildren(rel);
+      }
+    }
+  }
+
+  // ---- entries ----
+
+  private void create(String rel, String parent, TarEntry e) throws IOException {
+    createAs(rel, parent, e, e.type);
+  }
+
+  private void createAs(String rel, String parent, TarEntry e, byte type) throws IOException {
+    Path p = root.resolve(rel);
+    if (createdHere(parent)) {
+      // Below a directory of this tar nothing is lower: create optimistically, replace on a duplicate.
+      try {
+        make(rel, p, e, type);
+        return;
+      } catch (FileAlreadyExistsException dup) {
+        FileStat st = px.lstat(p);
+        if (st.isDirectory() && type == TarEntry.DIR) {
+          mergeDirectory(rel, e, st, true);
+          return;
+        }
+        forget(rel);
+        FileTrees.removeTree(p);
+        make(rel, p, e, type);
+        return;
+      }
+    }
+    Optional<FileStat> existing = px.lstatIfExists(p);
+    if (existing.isEmpty()) {
+      recordCreate(rel, parent);
+      make(rel, p, e, type);
+      return;
+    }
+    Byte s = state.get(rel);
+    boolean ours = s != null && s == CREATED;
+    if (existing.get().isDirectory() && type == TarEntry.DIR) {
+      mergeDirectory(rel, e, existing.get(), ours);
+      return;
+    }
+    forget(rel);
+    if (ours) {
+      FileTrees.removeTree(p);
+      state.put(rel, CREATED);
+    } else {
+      touch(parent);
+      journal.moveAside(rel);
+      recordCreate(rel, parent);
+    }
+    make(rel, p, e, type);
+  }
+
+  /** Journals the creation of {@code rel} in the pre-existing {@code parent} and marks it as ours. */
+  private void recordCreate(String rel, String parent) throws IOException {
+    if (createdHere(parent)) {
+      return;
+    }
+    touch(parent);
+    journal.created(rel);
+    state.put(rel, CREATED);
+    cachedParent = null;
+  }
+
+  private void make(String rel, Path p, TarEntry e, byte type) throws IOException {
+    switch (type) {
+      case TarEntry.DIR -> {
+        Files.createDirectory(p);
+        verified.add(rel);
+        meta.apply(p, e, 0777);
+        dirTimes.add(meta.dirTimes(rel, e));
+      }
+      case TarEntry.REG, TarEntry.AREG, TarEntry.CONT -> {
+        try (FileChannel ch = FileChannel.open(p, NEW_FILE, PERMS[e.mode & 0777])) {
+          reader.copyData(ch);
+        }
+        meta.apply(p, e, e.mode & 0777);
+      }
+      case TarEntry.SYMLINK -> {
+        if (e.linkName.isEmpty() || e.linkName.indexOf('\0') >= 0) {
+          throw new InvalidArgumentException("layer tar: " + e.describe() + ": empty symlink target");
+        }
+        px.symlink(e.linkName, p);
+        meta.applySymlink(p, e);
+      }
+      case TarEntry.LINK -> {
+        Path target = linkTarget(e);
+        Files.createLink(p, target);
+        meta.applyXattrs(p, e);
+      }
+      case TarEntry.CHR, TarEntry.BLK, TarEntry.FIFO -> {
+        int kind = type == TarEntry.CHR ? FileStat.S_IFCHR
+            : type == TarEntry.BLK ? FileStat.S_IFBLK : FileStat.S_IFIFO;
+        try {
+          px.mknod(p, kind | (e.mode & 0777), FileStat.makedev(e.devMajor, e.devMinor));
+        } catch (AccessDeniedException denied) {
+          throw new NotSupportedException("layer tar: " + e.describe() + ": creating a "
+              + (type == TarEntry.FIFO ? "fifo" : "device node") + " needs root (" + denied.getReason()
+              + ")", denied);
+        }
+        meta.apply(p, e, e.mode & 0777);
+      }
+      default -> throw new InvalidArgumentException("layer tar: " + e.describe()
+          + ": unsupported member type '" + (char) type + "'");
+    }
+  }
+
+  private void mergeDirectory(String rel, TarEntry e, FileStat st, boolean ours) throws IOException {
+    if (!ours && !createdHere(rel)) {
+      if (saved.add(rel)) {
+        journal.saveMetadata(rel, st, meta.xattrNamesToSave(e));
+      }
+      if (state.put(rel, MERGED) == null) {
+        merged++;
+      }
+      cachedParent = null;
+    }
+    meta.apply(root.resolve(rel), e, -1);
+    if (!rel.isEmpty()) {
+      dirTimes.add(meta.dirTimes(rel, e));
+    }
+  }
+
+  /** Saves the metadata of a pre-existing directory before the first change in or of it. */
+  private void touch(String dir) throws IOException {
+    if (saved.contains(dir) || createdHere(dir)) {
+      return;
+    }
+    FileStat st = px.lstat(root.resolve(dir));
+    journal.saveMetadata(dir, st, meta.xattrNamesToSave(null));
+    saved.add(dir);
+  }
+
+  // ---- paths ----
+
+  /** Makes sure every component of {@code dir} is a real directory, creating missing ones 0755. */
+  private void ensureDirectory(String dir, TarEntry e) throws IOException {
+    if (verified.contains(dir)) {
+      return;
+    }
+    int from = 0;
+    while (true) {
+      int slash = dir.indexOf('/', from);
+      String cur = slash < 0 ? dir : dir.substring(0, slash);
+      if (!verified.contains(cur)) {
+        Path p = root.resolve(cur);
+        Optional<FileStat> st = px.lstatIfExists(p);
+        if (st.isEmpty()) {
+          String parent = Names.parent(cur);
+          recordCreate(cur, parent);
+          Files.createDirectory(p);
+          if ((0777 & ~ProcessFacts.UMASK) != 0755) {
+            px.chmod(p, 0755);
+          }
+        } else if (st.get().isSymbolicLink()) {
+          throw new InvalidArgumentException("layer tar: " + e.describe() + ": parent '" + cur
+              + "' is a symlink; writing through a symlink is not allowed");
+        } else if (!st.get().isDirectory()) {
+          throw new InvalidArgumentException("layer tar: " + e.describe() + ": parent '" + cur
+              + "' is not a directory");
+        }
+        verified.add(cur);
+      }
+      if (slash < 0) {
+        return;
+      }
+      from = slash + 1;
+    }
+  }
+
+  /** The target of a hardlink: an existing non-directory inside the layer, reached without symlinks. */
+  private Path linkTarget(TarEntry e) throws IOException {
+    String target = Names.clean(e.linkName, e.describe() + " (link target)");
+    if (target.isEmpty()) {
+      throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink to the layer root");
+    }
+    if (target.startsWith(Whiteouts.META_PREFIX)) {
+      Path pseudo = pseudoLinks.get(target);
+      if (pseudo == null) {
+        throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink target '"
+            + target + "' is not in the layer");
+      }
+      return pseudo;
+    }
+    String parent = Names.parent(target);
+    if (!verified.contains(parent)) {
+      String cur = "";
+      for (String part : parent.isEmpty() ? new String[0] : parent.split("/")) {
+        cur = Names.join(cur, part);
+        Optional<FileStat> st = px.lstatIfExists(root.resolve(cur));
+        if (st.isEmpty() || !st.get().isDirectory()) {
+          throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink target '"
+              + target + "' is not in the layer (through '" + cur + "')");
+        }
+      }
+    }
+    Path p = root.resolve(target);
+    Optional<FileStat> st = px.lstatIfExists(p);
+    if (st.isEmpty()) {
+      throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink target '" + target
+          + "' is not in the layer");
+    }
+    if (st.get().isDirectory()) {
+      throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink to a directory");
+    }
+    return p;
+  }
+
+  private void keepPseudoLink(String rel, TarEntry e) throws IOException {
+    Path p = journal.scratch().resolve(Integer.toString(pseudoLinks.size()));
+    try (FileChannel ch = FileChannel.open(p, NEW_FILE, PERMS[e.mode & 0777])) {
+      reader.copyData(ch);
+    }
+    meta.apply(p, e, e.mode & 0777);
+    pseudoLinks.put(rel, p);
+  }
+
+  /** Whether {@code rel} or an ancestor was created by this apply. */
+  private boolean createdHere(String rel) {
+    if (rel.equals(cachedParent)) {
+      return cachedParentCreated;
+    }
+    boolean created = false;
+    String p = rel;
+    while (true) {
+      Byte s = state.get(p);
+      if (s != null && s == CREATED) {
+        created = true;
+        break;
+      }
+      if (p.isEmpty()) {
+        break;
+      }
+      p = Names.parent(p);
+    }
+    cachedParent = rel;
+    cachedParentCreated = created;
+    return created;
+  }
+
+  private boolean fromThisTar(String rel) {
+    return state.containsKey(rel) || createdHere(rel);
+  }
+
+  /** Drops what is known about {@code rel} and below before it is moved or removed. */
+  private void forget(String rel) {
+    if (verified.contains(rel)) {
+      verified.removeIf(v -> Names.isUnder(v, rel));
+    }
+    if (state.containsKey(rel) || (merged > 0 && hasMergedBelow(rel))) {
+      state.keySet().removeIf(k -> Names.isUnder(k, rel));
+    }
+    cachedParent = null;
+  }
+
+  private boolean hasMergedBelow(String rel) {
+    for (Map.Entry<String, Byte> s : state.entrySet()) {
+      if (s.getValue() == MERGED && Names.isUnder(s.getKey(), rel)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
