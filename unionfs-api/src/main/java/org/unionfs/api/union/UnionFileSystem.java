@@ -62,8 +62,7 @@ public interface UnionFileSystem extends Closeable {
 
   /** Opens the union described by {@code config}; the branches must exist. */
   static UnionFileSystem open(UnionConfig config) throws IOException {
-    // The engine is being written; this contract is stable.
-    throw new UnsupportedOperationException("union engine not yet available");
+    return new UnionEngine(java.util.Objects.requireNonNull(config, "config"));
   }
 
   // ---- attributes ----

@@ -1,0 +1,434 @@
+package org.unionfs.api.union;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import org.unionfs.api.posix.FileStat;
+import org.unionfs.api.posix.Posix;
+import org.unionfs.api.posix.PosixException;
+import org.unionfs.api.union.UnionConfig.DirectoryRename;
+
+/**
+ * The namespace changes: create, mkdir, mknod, symlink, link, unlink, rmdir, rename, and the copy-up that
+ * precedes a change of a lower entry. Each runs under the write lock of {@link Lookup#lock} and ends by
+ * invalidating what it changed in the lookup cache.
+ */
+final class Changes {
+  /** A file made by {@link #create}: its channel, real path and union inode number. */
+  record Created(FileChannel channel, Path real, long ino) {}
+
+  private final UnionConfig config;
+  private final Lookup lookup;
+  private final Upper upper;
+  private final Handles handles;
+  private final Posix posix = Posix.get();
+  private final UnionNative nat = UnionNative.get();
+
+  Changes(UnionConfig config, Lookup lookup, Upper upper, Handles handles) {
+    this.config = config;
+    this.lookup = lookup;
+    this.upper = upper;
+    this.handles = handles;
+  }
+
+  private Lock writeLock() {
+    if (upper == null) {
+      throw new ReadOnlyFileSystemException();
+    }
+    Lock l = lookup.lock.writeLock();
+    l.lock();
+    return l;
+  }
+
+  /** The upper real path of {@code path}, copying the entry up first if it lives below. */
+  Path upperOf(String path, boolean withData) throws IOException {
+    Lock l = writeLock();
+    try {
+      Node n = lookup.require(path);
+      if (n.branch() == 0) {
+        return upper.real(path);
+      }
+      return n.isDirectory() ? upper.ensureDirectory(path) : upper.copyUp(n, withData);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  // ---- creation ----
+
+  /** Checks that {@code path} can be created and makes its parent exist in the upper branch. */
+  private Node prepare(String path) throws IOException {
+    if (path.equals("/")) {
+      throw new FileAlreadyExistsException(path);
+    }
+    Node parent = lookup.requireDirectory(UnionPaths.parent(path));
+    if (UnionPaths.reserved(UnionPaths.name(path))) {
+      throw new PosixException(path, null, "create", Posix.EPERM, "names starting with .wh. are reserved");
+    }
+    if (lookup.resolve(path).exists()) {
+      throw new FileAlreadyExistsException(path);
+    }
+    upper.ensureDirectory(parent.path());
+    return lookup.resolve(parent.path());
+  }
+
+  /** Whether something (a whiteout) sits at the upper name, so the new entry must be built aside and placed. */
+  private boolean whiteoutThere(String path) throws IOException {
+    return posix.lstatIfExists(upper.real(path)).isPresent()
+        || lookup.hasAufsWhiteout(upper.real(UnionPaths.parent(path)), UnionPaths.name(path));
+  }
+
+  /** Owner and mode of a new entry; the group of a set-group-ID parent is inherited, as Linux does. */
+  private void own(Path p, int perms, Caller caller, Node parent, boolean dir, boolean symlink)
+      throws IOException {
+    FileStat ps = posix.lstat(upper.real(parent.path()));
+    int uid = caller.uid();
+    int gid = caller.gid();
+    if ((ps.mode() & 02000) != 0) {
+      gid = ps.gid();
+      perms = dir ? perms | 02000 : perms;
+    }
+    if (uid != -1 || gid != -1) {
+      try {
+        posix.lchown(p, uid, gid);
+      } catch (java.nio.file.AccessDeniedException e) {
+        if (config.root()) {
+          throw e;
+        }
+        // without root powers the owner stays the process (best effort, as unionfs-fuse does)
+      }
+    }
+    if (!symlink) {
+      nat.chmod(p, perms & 07777);
+    }
+  }
+
+  private void created(String path, boolean dir) {
+    lookup.invalidate(path, true);
+    lookup.nameChanged(UnionPaths.parent(path), dir);
+  }
+
+  /** Creates a regular file; empty if it already exists (then the caller opens it, unless O_EXCL). */
+  Optional<Created> create(String path, int mode, int flags, Caller caller) throws IOException {
+    Lock l = writeLock();
+    try {
+      Node existing = lookup.resolve(path);
+      if (existing.exists()) {
+        if ((flags & UnionFileSystem.O_EXCL) != 0) {
+          throw new FileAlreadyExistsException(path);
+        }
+        return Optional.empty();
+      }
+      Node parent = prepare(path);
+      boolean aside = whiteoutThere(path);
+      Path dest = upper.real(path);
+      Path p = aside ? upper.temp() : dest;
+      FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+      try {
+        own(p, mode, caller, parent, false, false);
+        if (aside) {
+          upper.place(p, path);
+        }
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        Files.deleteIfExists(p);
+        throw e;
+      }
+      created(path, false);
+      return Optional.of(new Created(ch, dest, lookup.inode(posix.lstat(dest))));
+    } finally {
+      l.unlock();
+    }
+  }
+
+  void mkdir(String path, int mode, Caller caller) throws IOException {
+    Lock l = writeLock();
+    try {
+      Node parent = prepare(path);
+      boolean aside = whiteoutThere(path);
+      Path p = aside ? upper.temp() : upper.real(path);
+      Files.createDirectory(p);
+      own(p, mode, caller, parent, true, false);
+      if (aside) {
+        upper.markOpaque(p); // a deleted lower directory of this name must stay hidden
+        upper.place(p, path);
+      }
+      created(path, true);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  void mknod(String path, int mode, long rdev, Caller caller) throws IOException {
+    int type = mode & FileStat.S_IFMT;
+    type = type == 0 ? FileStat.S_IFREG : type;
+    if (type == FileStat.S_IFDIR || type == FileStat.S_IFLNK) {
+      throw new PosixException(path, null, "mknod", Posix.EPERM, "mknod cannot make directories or symlinks");
+    }
+    if ((type == FileStat.S_IFCHR || type == FileStat.S_IFBLK) && !config.root()) {
+      throw new PosixException(path, null, "mknod", Posix.EPERM, "device nodes need root");
+    }
+    Lock l = writeLock();
+    try {
+      Node parent = prepare(path);
+      boolean aside = whiteoutThere(path);
+      Path p = aside ? upper.temp() : upper.real(path);
+      if (type == FileStat.S_IFREG) {
+        Files.createFile(p);
+      } else {
+        posix.mknod(p, type | 0600, rdev);
+      }
+      own(p, mode, caller, parent, false, false);
+      if (aside) {
+        upper.place(p, path);
+      }
+      created(path, false);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  void symlink(String target, String path, Caller caller) throws IOException {
+    if (target.isEmpty() || target.indexOf('\0') >= 0) {
+      throw new PosixException(path, null, "symlink", 2, "empty or NUL in target");
+    }
+    Lock l = writeLock();
+    try {
+      Node parent = prepare(path);
+      boolean aside = whiteoutThere(path);
+      Path p = aside ? upper.temp() : upper.real(path);
+      nat.symlink(target, p);
+      own(p, 0777, caller, parent, false, true);
+      if (aside) {
+        upper.place(p, path);
+      }
+      created(path, false);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  void link(String existing, String path) throws IOException {
+    Lock l = writeLock();
+    try {
+      Node src = lookup.require(existing);
+      if (src.isDirectory()) {
+        throw new PosixException(existing, path, "link", Posix.EPERM, "hard links to directories");
+      }
+      prepare(path);
+      Path srcReal = src.branch() == 0 ? upper.real(existing) : upper.copyUp(src, true);
+      boolean aside = whiteoutThere(path);
+      Path p = aside ? upper.temp() : upper.real(path);
+      Files.createLink(p, srcReal);
+      if (aside) {
+        upper.place(p, path);
+      }
+      created(path, false);
+      lookup.nodeChanged(existing);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  // ---- removal ----
+
+  void unlink(String path) throws IOException {
+    Lock l = writeLock();
+    try {
+      Node n = lookup.require(path);
+      if (n.isDirectory()) {
+        throw new IsDirectoryException(path);
+      }
+      boolean below = lookup.existsBelow(path, 0);
+      if (n.branch() == 0) {
+        Path real = upper.real(path);
+        orphanOpenFiles(real);
+        if (below) {
+          upper.whiteout(path); // aufs: the entry still wins until deleted; overlay: replaces it atomically
+        }
+        if (posix.lstatIfExists(real).filter(s -> !s.isOverlayWhiteout()).isPresent()) {
+          Files.delete(real);
+        }
+      } else {
+        upper.ensureDirectory(UnionPaths.parent(path));
+        upper.whiteout(path);
+      }
+      lookup.invalidate(path, false);
+      lookup.nameChanged(UnionPaths.parent(path), false);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** Files open at {@code real} keep working after the name goes: they move to the bookkeeping directory. */
+  private void orphanOpenFiles(Path real) throws IOException {
+    List<Handles.OpenFile> open = handles.openAt(real);
+    open.removeIf(f -> !f.real.equals(real));
+    if (open.isEmpty()) {
+      return;
+    }
+    Path t = upper.temp();
+    Files.createLink(t, real); // the name stays for the whiteout logic; the orphan keeps the inode
+    for (Handles.OpenFile f : open) {
+      f.real = t;
+      f.unlinked = true;
+    }
+  }
+
+  /** The last handle of an unlinked file was released: delete the orphan. */
+  void dropOrphan(Path orphan) throws IOException {
+    Lock l = lookup.lock.writeLock();
+    l.lock();
+    try {
+      if (!handles.anyAt(orphan)) {
+        Files.deleteIfExists(orphan);
+      }
+    } finally {
+      l.unlock();
+    }
+  }
+
+  void rmdir(String path) throws IOException {
+    if (path.equals("/")) {
+      throw new PosixException(path, null, "rmdir", Posix.EBUSY, "the union root");
+    }
+    Lock l = writeLock();
+    try {
+      Node n = lookup.require(path);
+      if (!n.isDirectory()) {
+        throw new NotDirectoryException(path);
+      }
+      if (!lookup.list(n).isEmpty()) {
+        throw new DirectoryNotEmptyException(path);
+      }
+      boolean below = lookup.existsBelow(path, 0);
+      if (n.branch() == 0) {
+        if (below) {
+          upper.replaceDirectoryByWhiteout(path);
+        } else {
+          upper.removeTree(upper.real(path));
+        }
+      } else {
+        upper.ensureDirectory(UnionPaths.parent(path));
+        upper.whiteout(path);
+      }
+      lookup.invalidate(path, true);
+      lookup.nameChanged(UnionPaths.parent(path), true);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  // ---- rename ----
+
+  void rename(String from, String to, int flags) throws IOException {
+    if ((flags & UnionFileSystem.RENAME_EXCHANGE) != 0 || (flags & ~UnionFileSystem.RENAME_NOREPLACE) != 0) {
+      throw new PosixException(from, to, "rename", Posix.EINVAL, "RENAME_EXCHANGE is not supported");
+    }
+    if (from.equals("/") || to.equals("/")) {
+      throw new PosixException(from, to, "rename", Posix.EBUSY, "the union root");
+    }
+    Lock l = writeLock();
+    try {
+      Node src = lookup.require(from);
+      lookup.requireDirectory(UnionPaths.parent(to));
+      if (UnionPaths.reserved(UnionPaths.name(to))) {
+        throw new PosixException(to, null, "rename", Posix.EPERM, "names starting with .wh. are reserved");
+      }
+      Node dst = lookup.resolve(to);
+      if (from.equals(to) || dst.exists() && !src.isDirectory() && dst.ino() == src.ino()) {
+        return; // the same file: nothing to do (POSIX)
+      }
+      if (src.isDirectory() && UnionPaths.isUnder(to, from)) {
+        throw new PosixException(from, to, "rename", Posix.EINVAL, "a directory into itself");
+      }
+      if (dst.exists()) {
+        if ((flags & UnionFileSystem.RENAME_NOREPLACE) != 0) {
+          throw new FileAlreadyExistsException(to);
+        }
+        if (src.isDirectory() && !dst.isDirectory()) {
+          throw new NotDirectoryException(to);
+        }
+        if (!src.isDirectory() && dst.isDirectory()) {
+          throw new IsDirectoryException(to);
+        }
+        if (dst.isDirectory() && !lookup.list(dst).isEmpty()) {
+          throw new DirectoryNotEmptyException(to);
+        }
+      }
+      if (src.isDirectory() && (src.branch() != 0 || !src.single())) {
+        if (config.directoryRename() == DirectoryRename.EXDEV) {
+          throw new AtomicMoveNotSupportedException(from, to, "directory has content in a lower branch");
+        }
+        copyUpTree(src);
+      } else if (!src.isDirectory() && src.branch() != 0) {
+        upper.copyUp(src, true);
+      }
+      boolean fromBelow = lookup.existsBelow(from, 0);
+      boolean opaque = src.isDirectory()
+          && (dst.exists() && (dst.branch() != 0 || !dst.single()) || upper.hasWhiteout(to));
+      upper.ensureDirectory(UnionPaths.parent(to));
+      Path rf = upper.real(from);
+      Path rt = upper.real(to);
+      if (opaque) {
+        upper.markOpaque(rf);
+      }
+      Optional<FileStat> atTo = posix.lstatIfExists(rt);
+      if (atTo.isPresent() && atTo.get().isDirectory()) {
+        upper.clearMarkers(rt); // union-empty: only whiteouts left; rename(2) needs it really empty
+      }
+      if (atTo.isPresent() && !atTo.get().isDirectory() && src.isDirectory()) {
+        // a whiteout sits at the target: swap; the whiteout lands at the source name
+        nat.rename(rf, rt, UnionNative.RENAME_EXCHANGE);
+        if (fromBelow && atTo.get().isOverlayWhiteout()) {
+          fromBelow = false; // that whiteout now hides the lower source
+        } else {
+          Files.delete(rf);
+        }
+      } else {
+        Files.move(rf, rt, StandardCopyOption.ATOMIC_MOVE);
+      }
+      upper.removeAufsWhiteout(to);
+      if (fromBelow) {
+        upper.whiteout(from);
+      }
+      handles.moved(rf, rt);
+      lookup.invalidate(from, true);
+      lookup.invalidate(to, true);
+      lookup.nameChanged(UnionPaths.parent(from), src.isDirectory());
+      lookup.nameChanged(UnionPaths.parent(to), true);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** Copies the whole merged directory up (aufs's rename of a lower directory) and makes it opaque. */
+  private void copyUpTree(Node dir) throws IOException {
+    Path real = upper.ensureDirectory(dir.path());
+    for (DirEntry e : lookup.list(lookup.resolve(dir.path()))) {
+      String child = UnionPaths.child(dir.path(), e.name());
+      Node c = lookup.require(child);
+      if (c.isDirectory()) {
+        copyUpTree(c);
+      } else if (c.branch() != 0) {
+        upper.copyUp(c, true);
+      }
+    }
+    FileStat before = posix.lstat(real);
+    upper.markOpaque(real);
+    posix.setTimes(real, before.atimeSec(), before.atimeNsec(), before.mtimeSec(), before.mtimeNsec());
+    lookup.invalidate(dir.path(), true);
+  }
+}
