@@ -134,9 +134,36 @@ public final class LoopFilesystem implements BeforeEachCallback, AfterEachCallba
       Path mp = mountPoint;
       mountPoint = null;
       FileTrees.deleteTree(workDir);
-      Assumptions.assumeTrue(false, "loop " + type + ": mount failed (kernel without " + type + "?): "
-          + mountOut + " [" + mp + "]");
+      Assumptions.assumeTrue(false, "loop " + type + " -o " + opts + ": mount failed"
+          + kernelHint() + ": " + mountOut + " [" + mp + "]");
     }
+  }
+
+  /** What the kernel's build configuration says about this filesystem and its quotas, if readable. */
+  private String kernelHint() {
+    Path config = Path.of("/proc/config.gz");
+    if (!Files.isReadable(config)) {
+      return "";
+    }
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(config))) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      String fsKey = "CONFIG_" + type.toUpperCase(java.util.Locale.ROOT) + "_FS";
+      if (text.contains("# " + fsKey + " is not set")) {
+        return " (kernel built without " + fsKey + ")";
+      }
+      if (mountOptions.contains("quota") && type.equals("xfs")
+          && text.contains("# CONFIG_XFS_QUOTA is not set")) {
+        return " (kernel built without CONFIG_XFS_QUOTA: xfs quotas cannot be enabled here)";
+      }
+      if (mkfsOptions.contains("quota,project") || mountOptions.contains("prjquota")) {
+        if (text.contains("# CONFIG_QFMT_V2 is not set")) {
+          return " (kernel built without CONFIG_QFMT_V2: ext4 quotas cannot be enabled here)";
+        }
+      }
+    } catch (IOException e) {
+      return "";
+    }
+    return "";
   }
 
   @Override

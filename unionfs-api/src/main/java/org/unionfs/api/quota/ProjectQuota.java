@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.unionfs.api.posix.FsMagic;
 import org.unionfs.api.posix.Posix;
+import org.unionfs.api.posix.PosixException;
 
 /**
  * XFS project quotas on directories below a driver's home, as moby's {@code quota.Control}: each limited
@@ -17,8 +18,9 @@ import org.unionfs.api.posix.Posix;
  * is charged to it) and a hard and soft block limit. Driver-neutral: vfs limits {@code dir/<id>},
  * overlay2 would limit {@code <id>/}.
  *
- * <p>Available only when the home is on xfs mounted with {@code pquota} (or {@code prjquota}); see
- * {@link #unsupportedReason}. Project ids: the home's own id is the base; ids above it are handed out
+ * <p>Available when the home is on xfs mounted with {@code pquota} (moby's only case), or on ext4 with
+ * the {@code project} and {@code quota} features mounted with {@code prjquota} (the same system calls
+ * work there through the kernel's generic quota layer); see {@link #unsupportedReason}. Project ids: the home's own id is the base; ids above it are handed out
  * in turn, skipping any id found on a directory up to two levels below the home at {@link #open} and any
  * id that already has usage or limits recorded by the filesystem (so two processes, or an id left on a
  * removed layer, do not collide).
@@ -31,6 +33,8 @@ import org.unionfs.api.posix.Posix;
  */
 public final class ProjectQuota {
   private static final int SCAN_DEPTH = 2;
+  private static final String HOW = "project quotas need xfs mounted with -o pquota"
+      + " (or ext4 made with -O quota,project and mounted with -o prjquota)";
 
   private final Path home;
   private final QuotaCalls calls;
@@ -62,26 +66,32 @@ public final class ProjectQuota {
   }
 
   /**
-   * Why {@code home} cannot have project quotas ("" if it can): not xfs, or xfs without project quota
-   * accounting and enforcement, or no privilege to query quotas.
+   * Why {@code home} cannot have project quotas ("" if it can): not xfs or ext4, or without project quota
+   * accounting and enforcement (a kernel built without {@code CONFIG_XFS_QUOTA} cannot mount xfs with
+   * pquota at all), or no privilege to query quotas.
    */
   public static String unsupportedReason(Path home) throws IOException {
     Path abs = home.toAbsolutePath().normalize();
     long magic = Posix.get().statfs(abs).type() & 0xffffffffL;
-    if (magic != FsMagic.XFS) {
-      return abs + " is on " + FsMagic.dockerName(magic)
-          + ": project quotas need xfs mounted with the pquota option";
+    if (magic != FsMagic.XFS && magic != FsMagic.EXTFS) {
+      return abs + " is on " + FsMagic.dockerName(magic) + ": " + HOW;
     }
+    String fs = FsMagic.dockerName(magic);
     QuotaCalls calls = QuotaCalls.forFilesystemOf(abs);
     int flags;
     try {
       flags = calls.quotaStatFlags();
+    } catch (PosixException e) {
+      if (e.errno() == Posix.ENOSYS) { // the filesystem has no quota operations at all
+        return abs + " is on " + fs + " without quotas: " + HOW;
+      }
+      return abs + ": cannot query " + fs + " quota state (" + e.getMessage() + ")";
     } catch (IOException e) {
-      return abs + ": cannot query xfs quota state (" + e.getMessage() + ")";
+      return abs + ": cannot query " + fs + " quota state (" + e.getMessage() + ")";
     }
     int needed = QuotaNative.FS_QUOTA_PDQ_ACCT | QuotaNative.FS_QUOTA_PDQ_ENFD;
     if ((flags & needed) != needed) {
-      return abs + " is on xfs without project quota enforcement: mount it with -o pquota";
+      return abs + " is on " + fs + " without project quota enforcement: " + HOW;
     }
     return "";
   }

@@ -21,7 +21,15 @@ final class QuotaCalls {
   private final Path anchor;
   /** The block device, when quotactl_fd is missing (kernels before 5.14); else null. */
   private String device;
-  private boolean useFd = true;
+  private final boolean useFd = QuotaCalls.HAS_QUOTACTL_FD;
+
+  /**
+   * Whether the kernel has quotactl_fd (5.14+). Asked with a bad descriptor: EBADF means it exists. A
+   * plain ENOSYS from a real call is ambiguous, since a filesystem without quota support answers that too.
+   */
+  private static final boolean HAS_QUOTACTL_FD = QuotaNative.get().libc.syscall(
+      QuotaNative.NR_QUOTACTL_FD, -1, QuotaNative.qcmd(QuotaNative.Q_XGETQSTAT, QuotaNative.PRJQUOTA), 0,
+      new byte[QuotaNative.QUOTA_STAT_SIZE]) != 0 && QuotaNative.get().errno() != Posix.ENOSYS;
 
   private QuotaCalls(Path anchor) {
     this.anchor = anchor;
@@ -68,11 +76,7 @@ final class QuotaCalls {
         if (nat.libc.syscall(QuotaNative.NR_QUOTACTL_FD, fd, qcmd, id, buf) == 0) {
           return;
         }
-        int e = nat.errno();
-        if (e != Posix.ENOSYS) {
-          throw nat.error(e, "quotactl_fd " + op + " project " + id, anchor);
-        }
-        useFd = false;
+        throw nat.error(nat.errno(), "quotactl_fd " + op + " project " + id, anchor);
       } finally {
         nat.libc.close(fd);
       }
