@@ -356,9 +356,8 @@ final class Applier {
           String parent = Names.parent(cur);
           recordCreate(cur, parent);
           Files.createDirectory(p);
-          if ((0777 & ~ProcessFacts.UMASK) != 0755) {
-            px.chmod(p, 0755);
-          }
+          px.chmod(p, 0755); // not the umask's, nor a setgid parent's
+
         } else if (st.get().isSymbolicLink()) {
           throw new InvalidArgumentException("layer tar: " + e.describe() + ": parent '" + cur
               + "' is a symlink; writing through a symlink is not allowed");

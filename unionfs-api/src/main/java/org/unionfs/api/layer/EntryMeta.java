@@ -55,7 +55,8 @@ final class EntryMeta {
     px.lchown(p, (int) e.uid, (int) e.gid);
     boolean dir = e.isDirectory();
     int want = e.mode & 07777;
-    boolean needChmod = createdPerm < 0 || (createdPerm & ~ProcessFacts.UMASK & 0777) != want;
+    // A directory always: mkdir in a setgid directory makes the new one setgid, whatever was asked.
+    boolean needChmod = dir || createdPerm < 0 || (createdPerm & ~ProcessFacts.UMASK & 0777) != want;
     if (needChmod && !(dir && chmodLater(want))) {
       px.chmod(p, want);
     }

@@ -93,7 +93,9 @@ public final class LayerTar {
    * @return sorted by {@link Change#BY_PATH}
    */
   public static List<Change> changes(Path layer, Path parent) throws IOException {
-    throw new UnsupportedOperationException("changes: not implemented yet");
+    Path newRoot = checkLayerRoot(layer, "changes of");
+    Path oldRoot = parent == null ? null : checkLayerRoot(parent, "changes against");
+    return ChangeWalker.changes(newRoot, oldRoot);
   }
 
   /**
@@ -102,12 +104,15 @@ public final class LayerTar {
    */
   public static void writeChanges(Path layer, List<Change> changes, OutputStream out)
       throws IOException {
-    throw new UnsupportedOperationException("writeChanges: not implemented yet");
+    Objects.requireNonNull(changes, "changes");
+    Objects.requireNonNull(out, "out");
+    ChangeExport.write(checkLayerRoot(layer, "export changes of"), changes, out);
   }
 
   /** moby {@code ChangesSize}: the sum of the sizes of the added and modified non-directories. */
   public static long changesSize(Path layer, List<Change> changes) throws IOException {
-    throw new UnsupportedOperationException("changesSize: not implemented yet");
+    Objects.requireNonNull(changes, "changes");
+    return ChangeExport.size(checkLayerRoot(layer, "size of changes of"), changes);
   }
 
   /**
@@ -118,11 +123,13 @@ public final class LayerTar {
    */
   public static void writeTree(Path dir, WhiteoutFormat whiteouts, OutputStream out)
       throws IOException {
-    throw new UnsupportedOperationException("writeTree: not implemented yet");
+    Objects.requireNonNull(whiteouts, "whiteouts");
+    Objects.requireNonNull(out, "out");
+    TreeExport.write(checkLayerRoot(dir, "export tree"), whiteouts, out);
   }
 
   /** moby {@code directory.Size}: the sum of the sizes of the non-directories, hardlinks counted once. */
   public static long treeSize(Path dir) throws IOException {
-    throw new UnsupportedOperationException("treeSize: not implemented yet");
+    return TreeExport.size(checkLayerRoot(dir, "size of tree"));
   }
 }

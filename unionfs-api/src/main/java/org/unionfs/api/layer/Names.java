@@ -82,4 +82,20 @@ final class Names {
     return dir.isEmpty() || path.equals(dir)
         || (path.length() > dir.length() && path.startsWith(dir) && path.charAt(dir.length()) == '/');
   }
+
+  /** Compares by UTF-8 bytes, unsigned, as Go compares strings. */
+  static int compareUtf8(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+          return Integer.compare(a.codePointAt(i), b.codePointAt(i));
+        }
+        return Character.compare(x, y);
+      }
+    }
+    return Integer.compare(a.length(), b.length());
+  }
 }
