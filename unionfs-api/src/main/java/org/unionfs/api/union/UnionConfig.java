@@ -93,6 +93,10 @@ public record UnionConfig(
   public record Branch(Path path, boolean writable) {
     public Branch {
       Objects.requireNonNull(path, "path");
+      if (path.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
+        // the engine works through Linux system calls on real paths (whiteout devices, xattrs, inodes)
+        throw new IllegalArgumentException("branch not on the default file system: " + path.toUri());
+      }
       path = path.toAbsolutePath().normalize();
     }
 

@@ -286,6 +286,15 @@ class UnionSemanticsTest {
   }
 
   @Test
+  void branchesMustBeOnTheDefaultFileSystem() throws IOException {
+    try (var jimfs = com.google.common.jimfs.Jimfs.newFileSystem(com.google.common.jimfs.Configuration.unix())) {
+      Path p = Files.createDirectory(jimfs.getPath("/branch"));
+      assertThatThrownBy(() -> UnionConfig.Branch.readOnly(p))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("default file system");
+    }
+  }
+
+  @Test
   void errorsForWrongTypes() throws IOException {
     write(low.resolve("f"), "x");
     write(low.resolve("d/x"), "x");
