@@ -145,8 +145,10 @@ final class VfsDriver implements ProtoDriver {
       }
       records.write(id, new LayerRecords.Record(parent, readWrite, size));
       recorded = true;
+      // No fsync of the tree or of dir/ (moby's vfs syncs nothing either): journaling filesystems commit
+      // the rename after the entries it moves, so a crash may lose a new layer but never shows half of
+      // one; syncing would cost a full btrfs transaction commit per create.
       AtomicFiles.moveAtomically(tmp, home.layer(id));
-      AtomicFiles.fsyncDirectory(home.dir());
     } catch (IOException | RuntimeException e) {
       try {
         if (recorded && !isLayerDir(id)) {

@@ -53,6 +53,12 @@ final class FsNative {
     int chmod(String path, int mode);
 
     int futimens(int fd, @In long[] times);
+
+    int mkdir(String path, int mode);
+
+    int geteuid();
+
+    int getegid();
   }
 
   private static final class Holder {
@@ -61,10 +67,31 @@ final class FsNative {
 
   final LibC libc;
   private final Runtime runtime;
+  /** The process's effective ids: what a newly created entry gets (outside a setgid directory). */
+  final int euid;
+  final int egid;
+  /** The process umask, from /proc/self/status; 0777 (assume the worst) if unreadable. */
+  final int umask;
 
   private FsNative() {
     libc = LibraryLoader.create(LibC.class).load("c");
     runtime = Runtime.getRuntime(libc);
+    euid = libc.geteuid();
+    egid = libc.getegid();
+    umask = readUmask();
+  }
+
+  private static int readUmask() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Umask:")) {
+          return Integer.parseInt(line.substring(6).trim(), 8);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // fall through: every copy then sets modes explicitly
+    }
+    return 0777;
   }
 
   static FsNative get() {
@@ -97,11 +124,18 @@ final class FsNative {
     return fd;
   }
 
-  /** Creates {@code path}, which must not exist, for writing, readable and writable by the owner only. */
-  int createExclusive(Path path) throws IOException {
-    int fd = libc.open(path.toString(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  /**
+   * Creates {@code path}, which must not exist, for writing, with {@code mode} less the umask (the
+   * descriptor is writable whatever the mode says).
+   */
+  int createExclusive(Path path, int mode) throws IOException {
+    int fd = libc.open(path.toString(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
     check(fd, "create", path);
     return fd;
+  }
+
+  void mkdir(Path path, int mode) throws IOException {
+    check(libc.mkdir(path.toString(), mode), "mkdir", path);
   }
 
   void close(int fd) {

@@ -83,6 +83,12 @@ final class FixtureTree {
     chmod(nat, root.resolve("a subdir"), 0705 | 01000);
     chmod(nat, sticky, 01777);
     chmod(nat, owned, 0640);
+    // modes the umask would cut (the copier must not trust open's mode for these)
+    Path open = Files.createDirectory(root.resolve("open"));
+    chmod(nat, write(open.resolve("rw-for-all"), "666"), 0666);
+    chmod(nat, write(open.resolve("rwx-for-all"), "777"), 0777);
+    chmod(nat, open, 02777); // setgid directory: its own copy must keep the bit
+    posix.setTimes(open, 1_600_000_500L, 1, 1_600_000_500L, 2);
 
     // Times last, deepest first, with odd nanoseconds; directories after their children.
     long t = 1_600_000_000L;

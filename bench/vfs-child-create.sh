@@ -1,0 +1,94 @@
+#!/bin/bash
+# Creating a child of a ~200 MB vfs layer: our driver (in-process library call, JVM start excluded)
+# against cp -a --reflink=always, cp -a (coreutils >= 9 defaults to --reflink=auto) and
+# cp -a --reflink=never, all in the same run on the same loop-mounted filesystem, warm page cache.
+#
+#   sudo bench/vfs-child-create.sh            # btrfs
+#   sudo FS=xfs bench/vfs-child-create.sh     # xfs with reflink=1
+#   FS=ext4 ...                               # no reflink: everyone copies
+# Env: RUNS=5, CORPUS=<dir> (default: the debian corpus of bench/make-corpora.sh if present, else a
+# seeded synthetic 200 MB tree), IMAGE_MB=2048.
+# Needs: root, mount -o loop, mkfs.$FS (btrfs-progs / xfsprogs / e2fsprogs), mvn, java 17, python3.
+set -euo pipefail
+FS=${FS:-btrfs}
+RUNS=${RUNS:-5}
+IMAGE_MB=${IMAGE_MB:-2048}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d /tmp/vfs-child-create.XXXXXX)
+MNT=$WORK/mnt
+cleanup() {
+  if mountpoint -q "$MNT" 2>/dev/null; then umount "$MNT" || umount -l "$MNT"; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[ "$(id -u)" = 0 ] || { echo "needs root (loop mount)" >&2; exit 1; }
+command -v "mkfs.$FS" >/dev/null || { echo "mkfs.$FS missing" >&2; exit 1; }
+
+echo "# building the library (offline maven, own target dir)" >&2
+(cd "$REPO" && mvn -B -q -o -Dunionfs.target=target-bench -pl driver-vfs -am -DskipTests package \
+  dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >&2)
+CP="$(ls "$REPO"/driver-vfs/target-bench/driver-vfs-*.jar):$(cat "$WORK/cp.txt")"
+JAVA=(java -cp "$CP" "$REPO/bench/vfs-child-create/VfsChildCreate.java")
+
+truncate -s "${IMAGE_MB}M" "$WORK/image"
+case "$FS" in
+  btrfs) mkfs.btrfs -q -f "$WORK/image" ;;
+  xfs) mkfs.xfs -q -f -m reflink=1 "$WORK/image" ;;
+  *) "mkfs.$FS" -q -F "$WORK/image" ;;
+esac
+mkdir "$MNT"
+mount -o loop "$WORK/image" "$MNT"
+HOME_DIR=$MNT/vfs
+BASE=$("${JAVA[@]}" init "$HOME_DIR" | sed -n 's/^base //p')
+
+CORPUS=${CORPUS:-/tmp/unionfs-bench/layers/corpora/debian}
+if [ -d "$CORPUS" ]; then
+  echo "# corpus $CORPUS" >&2
+  cp -a --reflink=never "$CORPUS/." "$BASE/"
+else
+  echo "# corpus: synthetic (seeded), 200 MB in 4000 files" >&2
+  python3 - "$BASE" <<'PY'
+import os, random, sys
+root = sys.argv[1]; rnd = random.Random(7)
+for d in range(40):
+    dd = os.path.join(root, "dir%02d" % d); os.makedirs(dd)
+    for f in range(100):
+        with open(os.path.join(dd, "f%03d" % f), "wb") as out:
+            out.write(rnd.randbytes(rnd.randint(10_000, 90_000)))
+PY
+fi
+sync
+ENTRIES=$(find "$BASE" | wc -l)
+BYTES=$(du -sb --apparent-size "$BASE" | cut -f1)
+
+# median wall seconds of RUNS runs of: cp ARGS base dst (dst removed untimed after each run)
+time_cp() {
+  local times=()
+  for i in $(seq 1 "$RUNS"); do
+    local dst=$MNT/cp-dst
+    sync
+    local s e
+    s=$(date +%s.%N); cp "$@" "$BASE" "$dst"; e=$(date +%s.%N)
+    times+=("$(echo "$e - $s" | bc -l)")
+    rm -rf "$dst"
+  done
+  printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p"
+}
+
+sync
+OURS=$("${JAVA[@]}" bench "$HOME_DIR" "$RUNS")
+OURS_MED=$(echo "$OURS" | sed -n 's/^median_s //p')
+OURS_FIRST=$(echo "$OURS" | sed -n 's/^first_s //p')
+CAPS=$(echo "$OURS" | sed -n 's/^capabilities //p')
+CP_ALWAYS=$( [ "$FS" = btrfs ] || [ "$FS" = xfs ] && time_cp -a --reflink=always || echo NA)
+CP_DEFAULT=$(time_cp -a)
+CP_NEVER=$(time_cp -a --reflink=never)
+
+ratio() { [ "$2" = NA ] && echo NA || echo "scale=2; $2 / $1" | bc -l; }
+echo "fs=$FS corpus_entries=$ENTRIES corpus_bytes=$BYTES runs=$RUNS capabilities=$CAPS"
+printf '%-34s %10s %s\n' "operation" "median_s" "peer_time/ours"
+printf '%-34s %10s %s\n' "unionfs vfs create(child)" "$OURS_MED" "1.00 (first run $OURS_FIRST s)"
+printf '%-34s %10s %s\n' "cp -a --reflink=always" "$CP_ALWAYS" "$(ratio "$OURS_MED" "$CP_ALWAYS")"
+printf '%-34s %10s %s\n' "cp -a" "$CP_DEFAULT" "$(ratio "$OURS_MED" "$CP_DEFAULT")"
+printf '%-34s %10s %s\n' "cp -a --reflink=never" "$CP_NEVER" "$(ratio "$OURS_MED" "$CP_NEVER")"
