@@ -2,7 +2,13 @@ package org.unionfs.driver.overlay2;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,22 +20,29 @@ import org.unionfs.api.diff.NaiveDiffDriver;
 import org.unionfs.api.error.LayerNotFoundException;
 import org.unionfs.api.layer.LayerTar;
 import org.unionfs.api.layer.WhiteoutFormat;
+import org.unionfs.api.posix.FileStat;
 import org.unionfs.api.posix.Posix;
 
 /**
- * The diff side of overlay2. As moby: when the probe allows native diff and {@code parent} is the
- * layer's direct parent (or null for a layer without one), diff, diffSize and applyDiff work on the
- * layer's own {@code diff/} directory, converting overlay whiteouts (character device 0/0, opaque xattr)
- * to and from {@code .wh.} entries; otherwise they are naive (mount and walk both views).
+ * The diff side of overlay2. As in moby, the native path is taken when the probe allows native diff
+ * and {@code parent} is the layer's direct parent (or null for a layer without one); otherwise every
+ * operation is naive (mount and walk both views).
  *
- * <p>Unlike moby, which always computes changes naively, changes are native under the same conditions
- * (see {@link NativeChanges}), falling back to naive whenever the diff directory holds something only a
- * mount can interpret, or metacopy is on.
+ * <p>Native here means: no walk of the views. The changes are read from the layer's own {@code diff/}
+ * ({@link NativeChanges}; only the parent's view is consulted, by lstat, for the paths the diff
+ * directory names), and diff/diffSize export/size exactly those changes, reading the files from
+ * {@code diff/} (every added or modified path is there). The result is therefore byte for byte the
+ * naive one, as {@link org.unionfs.api.DriverCapability#NATIVE_DIFF} promises. moby instead tars
+ * {@code diff/} as it is, which also carries files copied up without a visible change (an
+ * {@code open(O_WRONLY)}, a user xattr), so its native and naive diffs of one layer differ. A layer
+ * without parent is its {@code diff/}: its diff is the tar of that directory, overlay whiteouts
+ * converted to {@code .wh.} entries. applyDiff untars into {@code diff/} with overlay whiteouts
+ * (character device 0/0, {@code overlay.opaque=y} for {@code .wh..wh..opq}) and returns the sum of the
+ * regular-file sizes of the tar (moby returns the size of {@code diff/} afterwards).
  *
- * <p>Native applyDiff returns what the layer-tar engine reports (the sum of the regular-file sizes in
- * the tar), as the {@link org.unionfs.api.DiffDriver} contract says; moby returns the size of the diff
- * directory afterwards, which also counts symlink targets. Native diffSize is moby's
- * {@code directory.Size} of the diff directory.
+ * <p>moby always computes changes naively (its native reading mishandled opaque directories); here
+ * they are native under the same conditions as diff, falling back to naive whenever the diff directory
+ * holds something only a mount can interpret, or metacopy is on.
  */
 final class Overlay2Diffs {
   private static final Logger LOG = LoggerFactory.getLogger(Overlay2Diffs.class);
@@ -55,14 +68,49 @@ final class Overlay2Diffs {
       return naive.diff(id, parent);
     }
     Path dir = layout.diff(id);
-    return TarStream.start(id, out -> LayerTar.writeTree(dir, whiteouts, out), () -> { });
+    if (parent == null) {
+      return TarStream.start(id, out -> LayerTar.writeTree(dir, whiteouts, out), () -> { });
+    }
+    Optional<List<Change>> changes = nativeChanges(id, parent);
+    if (changes.isEmpty()) {
+      return naive.diff(id, parent);
+    }
+    List<Change> list = changes.get();
+    return TarStream.start(id, out -> LayerTar.writeChanges(dir, list, out), () -> { });
   }
 
   long diffSize(String id, String parent) throws IOException {
     if (!isNative(id, parent)) {
       return naive.diffSize(id, parent);
     }
-    return LayerTar.treeSize(layout.diff(id));
+    if (parent == null) {
+      return regularFileBytes(layout.diff(id));
+    }
+    Optional<List<Change>> changes = nativeChanges(id, parent);
+    if (changes.isEmpty()) {
+      return naive.diffSize(id, parent);
+    }
+    return LayerTar.changesSize(layout.diff(id), changes.get());
+  }
+
+  /**
+   * The sum of the sizes of the regular files under {@code dir}, each inode once: what applying the
+   * tar of that directory reports (the tar carries hardlinks once and symlinks with size 0).
+   */
+  private long regularFileBytes(Path dir) throws IOException {
+    long[] total = {0};
+    Set<String> seen = new HashSet<>();
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        FileStat st = posix.lstat(file);
+        if (st.isRegularFile() && (st.nlink() < 2 || seen.add(st.dev() + ":" + st.ino()))) {
+          total[0] += st.size();
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return total[0];
   }
 
   long applyDiff(String id, String parent, InputStream tar) throws IOException {
@@ -74,21 +122,34 @@ final class Overlay2Diffs {
   }
 
   List<Change> changes(String id, String parent) throws IOException {
-    if (!isNative(id, parent) || support.usingMetacopy()) {
+    if (!isNative(id, parent)) {
       return naive.changes(id, parent);
     }
     if (parent == null) {
       return LayerTar.changes(layout.diff(id), null); // the view of a layer without parent is diff/
     }
+    Optional<List<Change>> changes = nativeChanges(id, parent);
+    return changes.isPresent() ? changes.get() : naive.changes(id, parent);
+  }
+
+  /**
+   * The changes of {@code id} against its direct parent read from its diff directory, or empty when
+   * only the naive comparison can be trusted (metacopy, or something {@link NativeChanges} cannot
+   * interpret).
+   */
+  private Optional<List<Change>> nativeChanges(String id, String parent) throws IOException {
+    if (support.usingMetacopy()) {
+      return Optional.empty();
+    }
     Path parentView = driver.get(parent, "");
     try {
-      return NativeChanges.compute(posix, layout.diff(id), parentView, support.xattrPrefix());
+      return Optional.of(NativeChanges.compute(posix, layout.diff(id), parentView, support.xattrPrefix()));
     } catch (NativeChanges.Unsupported e) {
       LOG.debug("overlay2: naive changes for {}: {}", id, e.getMessage());
+      return Optional.empty();
     } finally {
       driver.put(parent);
     }
-    return naive.changes(id, parent);
   }
 
   /**
