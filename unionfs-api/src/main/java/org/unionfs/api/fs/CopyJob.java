@@ -1,12 +1,19 @@
 package org.unionfs.api.fs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.LongAdder;
 import org.unionfs.api.posix.FileStat;
 import org.unionfs.api.posix.Posix;
 
@@ -18,24 +25,43 @@ import org.unionfs.api.posix.Posix;
  * {@code security.capability}), the xattrs (a POSIX ACL may rewrite group bits), the permission bits, and
  * the times last (setting an xattr does not touch mtime). A directory gets its metadata after its
  * children, so that its mtime survives their creation and a read-only directory can still be filled.
+ *
+ * <p>A tree is copied by a fork/join pool, one task per directory: a directory's files are copied by
+ * the task itself, its subdirectories are forked, and its metadata is set once they are joined. The
+ * first path of a hard-linked inode publishes a future that later paths wait for before linking.
  */
 final class CopyJob {
   private record InodeKey(long dev, long ino) {}
 
+  /**
+   * Shared by every tree copy; daemon threads, as many as processors unless the system property
+   * {@code unionfs.copy.threads} says otherwise (1 copies sequentially).
+   */
+  private static final class Pool {
+    static final ForkJoinPool INSTANCE = new ForkJoinPool(Math.max(1,
+        Integer.getInteger("unionfs.copy.threads", Runtime.getRuntime().availableProcessors())), pool -> {
+          var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+          t.setName("unionfs-copy-" + t.getPoolIndex());
+          t.setDaemon(true);
+          return t;
+        }, null, false);
+  }
+
   private final Posix posix = Posix.get();
   private final FsNative nat = FsNative.get();
-  private final DataCopier data = new DataCopier();
+  /** Per thread: holds a buffer and the copy_file_range fallback flag. */
+  private final ThreadLocal<DataCopier> data = ThreadLocal.withInitial(DataCopier::new);
   private final ReflinkMode mode;
   /** Null until the first non-empty regular file decides it (AUTO). */
-  private Boolean reflink;
-  private final Map<InodeKey, Path> linked = new HashMap<>();
+  private volatile Boolean reflink;
+  private final ConcurrentHashMap<InodeKey, CompletableFuture<Path>> linked = new ConcurrentHashMap<>();
 
-  private long entries;
-  private long hardlinks;
-  private long regularFiles;
-  private long clonedFiles;
-  private long dataBytes;
-  private long copiedBytes;
+  private final LongAdder entries = new LongAdder();
+  private final LongAdder hardlinks = new LongAdder();
+  private final LongAdder regularFiles = new LongAdder();
+  private final LongAdder clonedFiles = new LongAdder();
+  private final LongAdder dataBytes = new LongAdder();
+  private final LongAdder copiedBytes = new LongAdder();
 
   CopyJob(ReflinkMode mode) {
     this.mode = mode;
@@ -47,7 +73,8 @@ final class CopyJob {
   }
 
   CopyResult result() {
-    return new CopyResult(entries, hardlinks, regularFiles, clonedFiles, dataBytes, copiedBytes);
+    return new CopyResult(entries.sum(), hardlinks.sum(), regularFiles.sum(), clonedFiles.sum(),
+        dataBytes.sum(), copiedBytes.sum());
   }
 
   /** Copies the directory {@code src} onto {@code dst} (absent, or an empty directory), recursively. */
@@ -57,7 +84,13 @@ final class CopyJob {
       throw new FileSystemException(src.toString(), null, "copy tree: not a directory");
     }
     boolean existed = prepareRoot(dst);
-    copyDirectory(src, dst, st, existed, false); // the root's parent is the caller's: maybe setgid
+    // the root's parent is the caller's: maybe setgid, so its owner is always set
+    DirTask root = new DirTask(src, dst, st, existed, false);
+    try {
+      Pool.INSTANCE.invoke(root);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   /**
@@ -84,31 +117,60 @@ final class CopyJob {
     return true;
   }
 
-  private void copyDirectory(Path src, Path dst, FileStat st, boolean dstExists, boolean freshParent)
-      throws IOException {
-    if (!dstExists) {
-      nat.mkdir(dst, 0700); // owner-writable while we fill it; the real mode comes after the children
-    }
-    entries++;
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(src)) {
-      for (Path child : ds) {
-        Path name = child.getFileName();
-        copyAny(child, dst.resolve(name.toString()));
-      }
-    }
-    applyMetadata(src, dst, st, freshParent && !dstExists);
-  }
+  /** One directory of a tree: its files here, its subdirectories forked, its metadata last. */
+  private final class DirTask extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    private final transient Path src;
+    private final transient Path dst;
+    private final transient FileStat st;
+    private final boolean dstExists;
+    private final boolean freshParent;
 
-  /**
-   * Copies one entry of a tree; directories recurse. Its parent was created by this copy (mode 0700, no
-   * default ACL), so a new entry starts owned by our effective ids with its mode less the umask.
-   */
-  private void copyAny(Path src, Path dst) throws IOException {
-    FileStat st = posix.lstat(src);
-    if (st.isDirectory()) {
-      copyDirectory(src, dst, st, false, true);
-    } else {
-      copyNonDirectory(src, dst, st, true);
+    DirTask(Path src, Path dst, FileStat st, boolean dstExists, boolean freshParent) {
+      this.src = src;
+      this.dst = dst;
+      this.st = st;
+      this.dstExists = dstExists;
+      this.freshParent = freshParent;
+    }
+
+    @Override
+    protected void compute() {
+      try {
+        if (!dstExists) {
+          nat.mkdir(dst, 0700); // owner-writable while we fill it; the real mode comes after the children
+        }
+        entries.increment();
+        List<DirTask> subdirs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(src)) {
+          for (Path child : ds) {
+            Path to = dst.resolve(child.getFileName().toString());
+            FileStat cst = posix.lstat(child);
+            if (cst.isDirectory()) {
+              // its parent (dst) was created by this copy: mode 0700, no default ACL, our owner
+              DirTask t = new DirTask(child, to, cst, false, true);
+              t.fork();
+              subdirs.add(t);
+            } else {
+              copyNonDirectory(child, to, cst, true);
+            }
+          }
+        }
+        UncheckedIOException failure = null;
+        for (DirTask t : subdirs) {
+          try {
+            t.join();
+          } catch (UncheckedIOException e) {
+            failure = failure == null ? e : failure;
+          }
+        }
+        if (failure != null) {
+          throw failure;
+        }
+        applyMetadata(src, dst, st, freshParent && !dstExists);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -117,7 +179,7 @@ final class CopyJob {
     FileStat st = posix.lstat(src);
     if (st.isDirectory()) {
       nat.mkdir(dst, 0700);
-      entries++;
+      entries.increment();
       applyMetadata(src, dst, st, false);
     } else {
       copyNonDirectory(src, dst, st, false);
@@ -126,17 +188,39 @@ final class CopyJob {
 
   /** @param inTree whether this is part of a tree copy: hard links are tracked and the parent is fresh */
   private void copyNonDirectory(Path src, Path dst, FileStat st, boolean inTree) throws IOException {
-    InodeKey key = null;
+    CompletableFuture<Path> mine = null;
     if (inTree && st.nlink() > 1) {
-      key = new InodeKey(st.dev(), st.ino());
-      Path first = linked.get(key);
+      CompletableFuture<Path> claim = new CompletableFuture<>();
+      CompletableFuture<Path> first = linked.putIfAbsent(new InodeKey(st.dev(), st.ino()), claim);
       if (first != null) {
-        Files.createLink(dst, first); // the inode already carries every piece of metadata
-        entries++;
-        hardlinks++;
+        Path target;
+        try {
+          target = first.join(); // the inode already carries every piece of metadata
+        } catch (CompletionException e) {
+          throw new FileSystemException(src.toString(), null, "copy: first link of this inode failed");
+        }
+        Files.createLink(dst, target);
+        entries.increment();
+        hardlinks.increment();
         return;
       }
+      mine = claim;
     }
+    try {
+      createNonDirectory(src, dst, st, inTree);
+    } catch (IOException | RuntimeException e) {
+      if (mine != null) {
+        mine.completeExceptionally(e);
+      }
+      throw e;
+    }
+    entries.increment();
+    if (mine != null) {
+      mine.complete(dst);
+    }
+  }
+
+  private void createNonDirectory(Path src, Path dst, FileStat st, boolean inTree) throws IOException {
     switch (st.type()) {
       case FileStat.S_IFREG -> copyRegular(src, dst, st, inTree);
       case FileStat.S_IFLNK -> {
@@ -151,10 +235,6 @@ final class CopyJob {
       }
       default -> throw new FileSystemException(src.toString(), null,
           "copy: unknown file type 0" + Integer.toOctalString(st.type()));
-    }
-    entries++;
-    if (key != null) {
-      linked.put(key, dst);
     }
   }
 
@@ -186,29 +266,35 @@ final class CopyJob {
     } finally {
       nat.close(in);
     }
-    regularFiles++;
-    dataBytes += st.size();
+    regularFiles.increment();
+    dataBytes.add(st.size());
+  }
+
+  /** Records the first answer only: a later file-specific refusal does not turn clones off. */
+  private synchronized void decide(Boolean answer) {
+    if (reflink == null) {
+      reflink = answer;
+    }
   }
 
   private void copyData(int in, int out, FileStat st, Path src, Path dst) throws IOException {
     if (st.size() == 0) {
       return;
     }
+    DataCopier copier = data.get();
     if (!Boolean.FALSE.equals(reflink)) {
-      if (data.tryClone(in, out, dst)) {
-        reflink = Boolean.TRUE;
-        clonedFiles++;
+      if (copier.tryClone(in, out, dst)) {
+        decide(Boolean.TRUE);
+        clonedFiles.increment();
         return;
       }
       if (mode == ReflinkMode.ALWAYS) {
         throw new FileSystemException(dst.toString(), src.toString(),
             "reflink clone refused by the filesystem (reflink mode ALWAYS)");
       }
-      if (reflink == null) {
-        reflink = Boolean.FALSE; // decided once per copy: this filesystem does not clone
-      }
+      decide(Boolean.FALSE); // decided once per copy: this filesystem does not clone
     }
-    copiedBytes += data.copySparse(in, out, st.size(), src, dst);
+    copiedBytes.add(copier.copySparse(in, out, st.size(), src, dst));
   }
 
   /**

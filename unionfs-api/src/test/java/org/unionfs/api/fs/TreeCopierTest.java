@@ -134,8 +134,30 @@ class TreeCopierTest {
     CopyResult auto = TreeCopier.copyTree(src, tmp.resolve("auto"));
     assertThat(auto.clonedFiles()).isZero();
     assertThat(auto.copiedBytes()).isEqualTo(4);
-    assertThatThrownBy(() -> TreeCopier.copyTree(src, tmp.resolve("always"), ReflinkMode.ALWAYS))
-        .isInstanceOf(FileSystemException.class).hasMessageContaining("reflink");
+    // the refusal comes from a forked subdirectory task and still reaches the caller as itself
+    Path nested = Files.createDirectories(tmp.resolve("nested/a/b"));
+    Files.writeString(nested.resolve("g"), "data");
+    assertThatThrownBy(() -> TreeCopier.copyTree(tmp.resolve("nested"), tmp.resolve("always"),
+        ReflinkMode.ALWAYS))
+        .isInstanceOf(FileSystemException.class).hasMessageContaining("reflink")
+        .hasMessageContaining("always/a/b/g");
+  }
+
+  @Test
+  void copyTree_manyDirectoriesAndCrossDirectoryHardlinksInParallel(@TempDir Path tmp) throws Exception {
+    Path src = Files.createDirectory(tmp.resolve("src"));
+    Path first = Files.writeString(src.resolve("first"), "one inode");
+    for (int d = 0; d < 40; d++) {
+      Path dir = Files.createDirectories(src.resolve("d" + d + "/sub" + (d % 3)));
+      for (int f = 0; f < 10; f++) {
+        Files.writeString(dir.resolve("f" + f), "file " + d + "/" + f);
+      }
+      Files.createLink(dir.resolve("link"), first);
+    }
+    CopyResult r = TreeCopier.copyTree(src, tmp.resolve("dst"));
+    assertThat(r.hardlinks()).isEqualTo(40);
+    assertThat(posix.lstat(tmp.resolve("dst/first")).nlink()).isEqualTo(41);
+    assertThat(snap(src).differences(snap(tmp.resolve("dst")))).isEmpty();
   }
 
   @Test
