@@ -165,6 +165,7 @@ final class Applier {
           if (e.uid != 0 || e.gid != 0) {
             px.lchown(tp, (int) e.uid, (int) e.gid);
           }
+          px.setTimes(tp, e.mtimeSec, e.mtimeNsec, e.mtimeSec, e.mtimeNsec);
         }
       }
     }
