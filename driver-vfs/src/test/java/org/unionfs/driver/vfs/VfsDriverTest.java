@@ -217,6 +217,36 @@ class VfsDriverTest {
   }
 
   @Test
+  void create_thatFailsMidCopyLeavesNoTrace() throws Exception {
+    try (GraphDriver d = open(home())) {
+      d.createReadWrite("deep", null, CreateOptions.NONE);
+      // A path that fits under dir/deep but not under the longer tmp/create-... name: ENAMETOOLONG
+      // halfway through the copy, after part of the tree has been written.
+      Path p = d.get("deep", "");
+      Files.writeString(p.resolve("copied first"), "x");
+      String name = "n".repeat(200);
+      Path deep = p;
+      while (deep.toString().length() + 1 + name.length() <= 4080) {
+        deep = deep.resolve(name);
+      }
+      deep = deep.resolve("m".repeat(4090 - deep.toString().length() - 1)); // 4090 of PATH_MAX 4096
+      Files.createDirectories(deep);
+      d.put("deep");
+      TreeSnapshot before = homeState(home());
+
+      assertThatThrownBy(() -> d.create("child", "deep", CreateOptions.NONE))
+          .isInstanceOf(java.io.IOException.class).hasMessageContaining("File name too long");
+
+      assertThat(d.exists("child")).isFalse();
+      assertThat(before.differences(homeState(home()))).isEmpty();
+      try (var ds = Files.newDirectoryStream(home().resolve("tmp"))) {
+        assertThat(ds.iterator().hasNext()).as("the half-built copy is gone").isFalse();
+      }
+      d.create("child", null, CreateOptions.NONE); // the id is free
+    }
+  }
+
+  @Test
   void open_recoversFromInterruptedCreatesAndRemoves() throws Exception {
     try (GraphDriver d = open(home())) {
       d.create("kept", null, CreateOptions.NONE);
