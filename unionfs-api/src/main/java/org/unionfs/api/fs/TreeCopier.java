@@ -13,7 +13,9 @@ import java.util.Objects;
  * {@code trusted.}, {@code security.} including {@code security.capability}, POSIX ACLs); symlink targets
  * as they are, never followed; device nodes and fifos (creating device nodes needs root); sockets as
  * socket inodes; holes in sparse files; and, within one {@link #copyTree}, hard links as hard links.
- * The change time cannot be set by anyone and is not kept.
+ * The change time cannot be set by anyone and is not kept; neither are inode flags ({@code chattr}) or
+ * xfs/ext4 project ids, which moby's copy does not keep either. File names that are not valid UTF-8 cannot
+ * be copied (Java 17 decodes names with the locale's charset).
  *
  * <p>Regular-file data is cloned with {@code FICLONE} where the filesystem shares blocks (btrfs, xfs with
  * {@code reflink=1}), so a copy costs metadata only; elsewhere the data extents are copied in the kernel.

@@ -160,6 +160,44 @@ class TreeCopierTest {
     assertThat(snap(src).differences(snap(tmp.resolve("dst")))).isEmpty();
   }
 
+  /** A POSIX ACL in its xattr form: version 2, then (tag, perm, id) entries sorted by tag and id. */
+  private static byte[] acl(int... tagPermId) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + tagPermId.length / 3 * 8)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(2);
+    for (int i = 0; i < tagPermId.length; i += 3) {
+      b.putShort((short) tagPermId[i]).putShort((short) tagPermId[i + 1]).putInt(tagPermId[i + 2]);
+    }
+    return b.array();
+  }
+
+  @Test
+  void copyTree_keepsPosixAclsAndDefaultAcls(@TempDir Path tmp) throws Exception {
+    Path src = Files.createDirectory(tmp.resolve("src"));
+    Path dir = Files.createDirectory(src.resolve("shared"));
+    // user::rwx user:1000:r-x group::r-x mask::r-x other::---
+    byte[] access = acl(0x01, 7, -1, 0x02, 5, 1000, 0x04, 5, -1, 0x10, 5, -1, 0x20, 0, -1);
+    // default: user::rw- user:1000:rw- group::r-- mask::rw- other::---
+    byte[] dflt = acl(0x01, 6, -1, 0x02, 6, 1000, 0x04, 4, -1, 0x10, 6, -1, 0x20, 0, -1);
+    try {
+      posix.setXattr(dir, "system.posix_acl_default", dflt);
+    } catch (java.io.IOException e) {
+      assumeTrue(false, "no POSIX ACLs on " + tmp + ": " + e.getMessage());
+    }
+    posix.setXattr(dir, "system.posix_acl_access", access);
+    Path inherited = Files.writeString(dir.resolve("inherited"), "gets the default ACL");
+    assertThat(posix.listXattrs(inherited)).contains("system.posix_acl_access");
+    Path plain = Files.writeString(src.resolve("plain"), "no acl");
+
+    TreeCopier.copyTree(src, tmp.resolve("dst"));
+
+    assertThat(snap(src).differences(snap(tmp.resolve("dst")))).isEmpty();
+    assertThat(posix.listXattrs(tmp.resolve("dst/plain"))).isEmpty();
+    assertThat(posix.lstat(tmp.resolve("dst/shared")).permissions())
+        .isEqualTo(posix.lstat(dir).permissions()).isEqualTo(0750);
+    assertThat(posix.lstat(plain).permissions()).isEqualTo(posix.lstat(tmp.resolve("dst/plain")).permissions());
+  }
+
   @Test
   void copyTree_intoAnEmptyDirectoryTakesTheSourceRootMetadata(@TempDir Path tmp) throws Exception {
     Path src = Files.createDirectory(tmp.resolve("src"));
