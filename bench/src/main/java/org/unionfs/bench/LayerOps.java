@@ -108,7 +108,7 @@ public final class LayerOps {
     double[] sorted = times.clone();
     Arrays.sort(sorted);
     System.err.printf(Locale.ROOT, "op=%s result=%d runs_s=%s in_jvm_s=%.3f%n", op, result,
-        Arrays.toString(times), sorted[(runs - 1) / 2]);
+        Arrays.toString(times).replace(" ", ""), sorted[(runs - 1) / 2]);
   }
 
   private static void prepareApply(Path tar, Path dest, Path base, boolean cold) throws Exception {
