@@ -62,6 +62,10 @@ final class Applier {
   private boolean cachedParentCreated;
   private TarReader reader;
   private int merged;
+  /** Every path this apply created (so a create below its own directories needs no lstat). */
+  private final PathHashes created = new PathHashes();
+  /** Worker threads for small files; null when there is a single core. */
+  private final FileWriters writers;
 
   Applier(Path root, WhiteoutFormat format, ApplyJournal journal, FileStat rootBefore) {
     this.root = root;
@@ -69,7 +73,17 @@ final class Applier {
     this.journal = journal;
     this.rootBefore = rootBefore;
     this.meta = new EntryMeta(format);
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.writers = cores > 1 ? new FileWriters(meta, Math.min(4, cores)) : null;
     verified.add("");
+  }
+
+  /** Stops the workers after a failure, before the roll-back; idempotent. */
+  void abort() throws IOException {
+    if (writers != null) {
+      writers.quiesce();
+      writers.close();
+    }
   }
 
   /** Applies every member; returns the sum of their sizes (moby's UnpackLayer size). */
@@ -80,6 +94,10 @@ final class Applier {
     while ((e = tar.next()) != null) {
       size += e.size;
       entry(e);
+    }
+    if (writers != null) {
+      writers.drain();
+      writers.close();
     }
     for (EntryMeta.DirTimes d : dirTimes) {
       meta.finishDirectory(root.resolve(d.rel()), d);
@@ -146,12 +164,14 @@ final class Applier {
     String target = Names.join(parent, name);
     // Only lower content is hidden: an entry of this same tar is never removed by a whiteout.
     Path tp = root.resolve(target);
-    boolean present = px.lstatIfExists(tp).isPresent();
+    await(target);
+    Optional<FileStat> st = px.lstatIfExists(tp);
+    boolean present = st.isPresent();
     boolean ours = present && fromThisTar(target);
     if (present && !ours) {
       touch(parent);
       forget(target);
-      journal.moveAside(target);
+      moveAside(target, st.get().isDirectory());
     }
     switch (format.kind()) {
       case DELETE -> { }
@@ -161,6 +181,7 @@ final class Applier {
         // written even where this directory has nothing to remove.
         if (!ours) {
           recordCreate(target, parent);
+          created.add(target);
           px.mknod(tp, FileStat.S_IFCHR, 0);
           if (e.uid != 0 || e.gid != 0) {
             px.lchown(tp, (int) e.uid, (int) e.gid);
@@ -188,6 +209,9 @@ final class Applier {
     if (createdHere(dir)) {
       return;
     }
+    if (writers != null) {
+      writers.drain();
+    }
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve(dir))) {
       for (Path child : ds) {
@@ -203,7 +227,7 @@ final class Applier {
       if (s == null) {
         touch(dir);
         forget(rel);
-        journal.moveAside(rel);
+        moveAside(rel, true);
       } else if (s == MERGED) {
         hideLowerChildren(rel);
       }
@@ -219,22 +243,30 @@ final class Applier {
   private void createAs(String rel, String parent, TarEntry e, byte type) throws IOException {
     Path p = root.resolve(rel);
     if (createdHere(parent)) {
-      // Below a directory of this tar nothing is lower: create optimistically, replace on a duplicate.
-      try {
-        make(rel, p, e, type);
-        return;
-      } catch (FileAlreadyExistsException dup) {
-        FileStat st = px.lstat(p);
-        if (st.isDirectory() && type == TarEntry.DIR) {
-          mergeDirectory(rel, e, st, true);
-          return;
-        }
-        forget(rel);
-        FileTrees.removeTree(p);
+      // Below a directory of this tar nothing is lower: a path this apply never created cannot exist.
+      if (created.add(rel)) {
         make(rel, p, e, type);
         return;
       }
+      await(rel);
+      Optional<FileStat> dup = px.lstatIfExists(p);
+      if (dup.isEmpty()) {
+        make(rel, p, e, type);
+        return;
+      }
+      FileStat st = dup.get();
+      if (st.isDirectory() && type == TarEntry.DIR) {
+        mergeDirectory(rel, e, st, true);
+        return;
+      }
+      forget(rel);
+      drainIf(st.isDirectory());
+      FileTrees.removeTree(p);
+      make(rel, p, e, type);
+      return;
     }
+    await(rel);
+    created.add(rel);
     Optional<FileStat> existing = px.lstatIfExists(p);
     if (existing.isEmpty()) {
       recordCreate(rel, parent);
@@ -249,14 +281,33 @@ final class Applier {
     }
     forget(rel);
     if (ours) {
+      drainIf(existing.get().isDirectory());
       FileTrees.removeTree(p);
       state.put(rel, CREATED);
     } else {
       touch(parent);
-      journal.moveAside(rel);
+      moveAside(rel, existing.get().isDirectory());
       recordCreate(rel, parent);
     }
     make(rel, p, e, type);
+  }
+
+  private void await(String rel) throws IOException {
+    if (writers != null) {
+      writers.await(rel);
+    }
+  }
+
+  private void drainIf(boolean directory) throws IOException {
+    if (directory && writers != null) {
+      writers.drain();
+    }
+  }
+
+  /** Moves a lower entry aside; a directory only once no worker can be writing below it. */
+  private void moveAside(String rel, boolean directory) throws IOException {
+    drainIf(directory);
+    journal.moveAside(rel);
   }
 
   /** Journals the creation of {@code rel} in the pre-existing {@code parent} and marks it as ours. */
@@ -279,6 +330,10 @@ final class Applier {
         dirTimes.add(meta.dirTimes(rel, e));
       }
       case TarEntry.REG, TarEntry.AREG, TarEntry.CONT -> {
+        if (writers != null && e.size <= FileWriters.MAX_ASYNC_FILE) {
+          writers.submit(rel, p, e, reader.readAll());
+          return;
+        }
         try (FileChannel ch = FileChannel.open(p, NEW_FILE, PERMS[e.mode & 0777])) {
           reader.copyData(ch);
         }
@@ -356,6 +411,7 @@ final class Applier {
         if (st.isEmpty()) {
           String parent = Names.parent(cur);
           recordCreate(cur, parent);
+          created.add(cur);
           Files.createDirectory(p);
           px.chmod(p, 0755); // not the umask's, nor a setgid parent's
 
@@ -389,6 +445,7 @@ final class Applier {
       }
       return pseudo;
     }
+    await(target);
     String parent = Names.parent(target);
     if (!verified.contains(parent)) {
       String cur = "";

@@ -57,13 +57,17 @@ public final class LayerTar {
       ApplyJournal.recover(root);
       FileStat before = Posix.get().lstat(root);
       ApplyJournal journal = ApplyJournal.begin(root);
+      Applier applier = null;
       try {
-        Applier applier = new Applier(root, whiteouts, journal, before);
+        applier = new Applier(root, whiteouts, journal, before);
         long size = applier.run(new TarReader(Compression.decompress(tar), READ_BUFFER));
         journal.commit(applier.rootTimes());
         return size;
       } catch (IOException | RuntimeException | Error failed) {
         try {
+          if (applier != null) {
+            applier.abort();
+          }
           journal.rollback();
         } catch (IOException | RuntimeException undo) {
           failed.addSuppressed(undo);

@@ -198,6 +198,23 @@ final class TarReader {
     }
   }
 
+  /** The rest of the current member's data (at most an int's worth: callers bound the size). */
+  byte[] readAll() throws IOException {
+    byte[] out = new byte[(int) remaining];
+    int off = 0;
+    while (off < out.length) {
+      if (pos == lim && !refill()) {
+        throw new InvalidArgumentException("layer tar: truncated data of " + entry.describe());
+      }
+      int n = Math.min(out.length - off, lim - pos);
+      System.arraycopy(buf, pos, out, off, n);
+      pos += n;
+      off += n;
+    }
+    remaining = 0;
+    return out;
+  }
+
   /** Reads up to {@code len} bytes of the current member's data; -1 at its end. */
   int readData(byte[] b, int off, int len) throws IOException {
     if (remaining == 0) {

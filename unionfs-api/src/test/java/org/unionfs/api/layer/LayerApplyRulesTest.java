@@ -320,6 +320,21 @@ class LayerApplyRulesTest {
         .isInstanceOf(InvalidArgumentException.class);
   }
 
+  @Test
+  void duplicatePathsInOneTarAreReplacedByTheLaterMember() throws Exception {
+    for (WhiteoutFormat f : new WhiteoutFormat[] {WhiteoutFormat.DELETE, WhiteoutFormat.OVERLAY}) {
+      Path l = Files.createTempDirectory(tmp, "dup");
+      LayerTar.apply(l, tar().dir("a", 0755).file("a/f", 0644, "first").file("a/f", 0600, "second")
+          .whiteout("a/.wh.x").file("a/x", 0644, "re-added").dir("a/d", 0755).file("a/d", 0644, "file now")
+          .file("top", 0644, "1").dir("top", 0700).stream(), f);
+      assertThat(Files.readString(l.resolve("a/f"))).isEqualTo("second");
+      assertThat(px.lstat(l.resolve("a/f")).permissions()).isEqualTo(0600);
+      assertThat(Files.readString(l.resolve("a/x"))).isEqualTo("re-added");
+      assertThat(Files.readString(l.resolve("a/d"))).isEqualTo("file now");
+      assertThat(px.lstat(l.resolve("top")).isDirectory()).isTrue();
+    }
+  }
+
   static void run(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).inheritIO().start();
     assertThat(p.waitFor()).as(String.join(" ", cmd)).isZero();
