@@ -1,17 +1,18 @@
 #!/bin/bash
 # Creating a child of a ~200 MB vfs layer: our driver (in-process library call, JVM start excluded)
 # against cp -a --reflink=always, cp -a (coreutils >= 9 defaults to --reflink=auto) and
-# cp -a --reflink=never, all in the same run on the same loop-mounted filesystem, warm page cache.
+# cp -a --reflink=never, all in the same run on the same loop-mounted filesystem, warm page cache,
+# runs interleaved. Prints median wall seconds and peer/ours ratios (> 1 means we are faster).
 #
 #   sudo bench/vfs-child-create.sh            # btrfs
 #   sudo FS=xfs bench/vfs-child-create.sh     # xfs with reflink=1
 #   FS=ext4 ...                               # no reflink: everyone copies
-# Env: RUNS=5, CORPUS=<dir> (default: the debian corpus of bench/make-corpora.sh if present, else a
+# Env: RUNS=7, CORPUS=<dir> (default: the debian corpus of bench/make-corpora.sh if present, else a
 # seeded synthetic 200 MB tree), IMAGE_MB=2048.
 # Needs: root, mount -o loop, mkfs.$FS (btrfs-progs / xfsprogs / e2fsprogs), mvn, java 17, python3.
 set -euo pipefail
 FS=${FS:-btrfs}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 IMAGE_MB=${IMAGE_MB:-2048}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/vfs-child-create.XXXXXX)
@@ -62,28 +63,40 @@ sync
 ENTRIES=$(find "$BASE" | wc -l)
 BYTES=$(du -sb --apparent-size "$BASE" | cut -f1)
 
-# median wall seconds of RUNS runs of: cp ARGS base dst (dst removed untimed after each run)
+# One timed run of: cp ARGS base dst (dst removed untimed afterwards)
 time_cp() {
-  local times=()
-  for i in $(seq 1 "$RUNS"); do
-    local dst=$MNT/cp-dst
-    sync
-    local s e
-    s=$(date +%s.%N); cp "$@" "$BASE" "$dst"; e=$(date +%s.%N)
-    times+=("$(echo "$e - $s" | bc -l)")
-    rm -rf "$dst"
-  done
-  printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p"
+  local dst=$MNT/cp-dst s e
+  sync
+  s=$(date +%s.%N); cp "$@" "$BASE" "$dst"; e=$(date +%s.%N)
+  rm -rf "$dst"
+  printf "%.4f\n" "$(echo "$e - $s" | bc -l)"
 }
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 
-sync
-OURS=$("${JAVA[@]}" bench "$HOME_DIR" "$RUNS")
-OURS_MED=$(echo "$OURS" | sed -n 's/^median_s //p')
-OURS_FIRST=$(echo "$OURS" | sed -n 's/^first_s //p')
-CAPS=$(echo "$OURS" | sed -n 's/^capabilities //p')
-CP_ALWAYS=$( [ "$FS" = btrfs ] || [ "$FS" = xfs ] && time_cp -a --reflink=always || echo NA)
-CP_DEFAULT=$(time_cp -a)
-CP_NEVER=$(time_cp -a --reflink=never)
+# Interleaved: run i of every tool before run i+1 of any, starting with a different tool each time, so
+# that background work (writeback, btrfs cleaner) is spread evenly. Our creates are served by one JVM.
+coproc OURS_PROC { "${JAVA[@]}" serve "$HOME_DIR"; }
+read -r -u "${OURS_PROC[0]}" CAPS_LINE
+CAPS=${CAPS_LINE#capabilities }
+REFLINK_OK=no; { [ "$FS" = btrfs ] || [ "$FS" = xfs ]; } && REFLINK_OK=yes
+ours=(); always=(); auto=(); never=()
+for i in $(seq 1 "$RUNS"); do
+  for k in 0 1 2 3; do
+    case $(( (k + i) % 4 )) in
+      0) sync; echo run >&"${OURS_PROC[1]}"; read -r -u "${OURS_PROC[0]}" t; ours+=("$t") ;;
+      1) [ $REFLINK_OK = yes ] && always+=("$(time_cp -a --reflink=always)") ;;
+      2) auto+=("$(time_cp -a)") ;;
+      3) never+=("$(time_cp -a --reflink=never)") ;;
+    esac
+  done
+done
+echo >&"${OURS_PROC[1]}"
+wait "$OURS_PROC_PID" 2>/dev/null || true
+OURS_MED=$(median "${ours[@]}")
+OURS_FIRST=${ours[0]}
+CP_ALWAYS=NA; [ $REFLINK_OK = yes ] && CP_ALWAYS=$(median "${always[@]}")
+CP_DEFAULT=$(median "${auto[@]}")
+CP_NEVER=$(median "${never[@]}")
 
 ratio() { [ "$2" = NA ] && echo NA || echo "scale=2; $2 / $1" | bc -l; }
 echo "fs=$FS corpus_entries=$ENTRIES corpus_bytes=$BYTES runs=$RUNS capabilities=$CAPS"

@@ -11,8 +11,11 @@ import org.unionfs.driver.vfs.VfsDriverProvider;
  * <pre>
  *   java -cp CP VfsChildCreate.java init HOME          creates the empty layer "base"
  *   java -cp CP VfsChildCreate.java bench HOME RUNS    times RUNS creates of a child of "base"
+ *   java -cp CP VfsChildCreate.java serve HOME         one timed create per input line, so that a script
+ *                                                      can interleave them with its peers' runs
  * </pre>
- * Prints "first_s", "median_s", "min_s" and the driver's capabilities, one "key value" per line.
+ * bench prints "first_s", "median_s", "min_s" and the driver's capabilities, one "key value" per line;
+ * serve prints "capabilities ..." and then the seconds of each create.
  */
 public class VfsChildCreate {
   public static void main(String[] args) throws Exception {
@@ -22,6 +25,21 @@ public class VfsChildCreate {
         d.create("base", null, CreateOptions.NONE);
         System.out.println("base " + d.get("base", ""));
         d.put("base");
+        return;
+      }
+      if (args[0].equals("serve")) {
+        System.out.println("capabilities " + d.capabilities());
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+        int n = 0;
+        for (String line; (line = in.readLine()) != null && !line.isBlank(); n++) {
+          String id = "child-" + n;
+          long start = System.nanoTime();
+          d.create(id, "base", CreateOptions.NONE);
+          double s = (System.nanoTime() - start) / 1e9;
+          d.remove(id); // untimed, but before answering, as the peers' rm -rf
+          System.out.printf("%.4f%n", s);
+          System.out.flush();
+        }
         return;
       }
       int runs = Integer.parseInt(args[2]);
