@@ -114,9 +114,9 @@ final class Changes {
     }
   }
 
-  private void created(String path, boolean dir) {
-    lookup.invalidate(path, true);
-    lookup.nameChanged(UnionPaths.parent(path), dir);
+  private void created(String path) throws IOException {
+    lookup.invalidate(path, false); // a new name has no cached entries below it but negative ones, still true
+    lookup.added(path, posix.lstat(upper.real(path)));
   }
 
   /** Creates a regular file; empty if it already exists (then the caller opens it, unless O_EXCL). */
@@ -146,7 +146,7 @@ final class Changes {
         Files.deleteIfExists(p);
         throw e;
       }
-      created(path, false);
+      created(path);
       return Optional.of(new Created(ch, dest, lookup.inode(posix.lstat(dest))));
     } finally {
       l.unlock();
@@ -165,7 +165,7 @@ final class Changes {
         upper.markOpaque(p); // a deleted lower directory of this name must stay hidden
         upper.place(p, path);
       }
-      created(path, true);
+      created(path);
     } finally {
       l.unlock();
     }
@@ -194,7 +194,7 @@ final class Changes {
       if (aside) {
         upper.place(p, path);
       }
-      created(path, false);
+      created(path);
     } finally {
       l.unlock();
     }
@@ -214,7 +214,7 @@ final class Changes {
       if (aside) {
         upper.place(p, path);
       }
-      created(path, false);
+      created(path);
     } finally {
       l.unlock();
     }
@@ -224,10 +224,10 @@ final class Changes {
     Lock l = writeLock();
     try {
       Node src = lookup.require(existing);
+      prepare(path); // EEXIST and a missing parent come before EPERM, as in Linux
       if (src.isDirectory()) {
         throw new PosixException(existing, path, "link", Posix.EPERM, "hard links to directories");
       }
-      prepare(path);
       Path srcReal = src.branch() == 0 ? upper.real(existing) : upper.copyUp(src, true);
       boolean aside = whiteoutThere(path);
       Path p = aside ? upper.temp() : upper.real(path);
@@ -235,7 +235,7 @@ final class Changes {
       if (aside) {
         upper.place(p, path);
       }
-      created(path, false);
+      created(path);
       lookup.nodeChanged(existing);
     } finally {
       l.unlock();
@@ -251,8 +251,8 @@ final class Changes {
       if (n.isDirectory()) {
         throw new IsDirectoryException(path);
       }
-      boolean below = lookup.existsBelow(path, 0);
       if (n.branch() == 0) {
+        boolean below = lookup.existsBelow(path, 0);
         Path real = upper.real(path);
         orphanOpenFiles(real);
         if (below) {
@@ -266,7 +266,7 @@ final class Changes {
         upper.whiteout(path);
       }
       lookup.invalidate(path, false);
-      lookup.nameChanged(UnionPaths.parent(path), false);
+      lookup.removed(path);
     } finally {
       l.unlock();
     }
@@ -310,7 +310,7 @@ final class Changes {
       if (!n.isDirectory()) {
         throw new NotDirectoryException(path);
       }
-      if (!lookup.list(n).isEmpty()) {
+      if (!lookup.isEmpty(n)) {
         throw new DirectoryNotEmptyException(path);
       }
       boolean below = lookup.existsBelow(path, 0);
@@ -324,8 +324,8 @@ final class Changes {
         upper.ensureDirectory(UnionPaths.parent(path));
         upper.whiteout(path);
       }
-      lookup.invalidate(path, true);
-      lookup.nameChanged(UnionPaths.parent(path), true);
+      lookup.invalidate(path, false); // it was empty: below it only negative entries, still true
+      lookup.removed(path);
     } finally {
       l.unlock();
     }
@@ -348,23 +348,27 @@ final class Changes {
         throw new PosixException(to, null, "rename", Posix.EPERM, "names starting with .wh. are reserved");
       }
       Node dst = lookup.resolve(to);
+      // the checks in the order Linux makes them (do_renameat2, then vfs_rename)
+      if (dst.exists() && (flags & UnionFileSystem.RENAME_NOREPLACE) != 0) {
+        throw new FileAlreadyExistsException(to);
+      }
+      if (UnionPaths.isUnder(to, from) && !to.equals(from)) {
+        throw new PosixException(from, to, "rename", Posix.EINVAL, "a directory into itself");
+      }
+      if (UnionPaths.isUnder(from, to) && !to.equals(from)) {
+        throw new DirectoryNotEmptyException(to); // the target is an ancestor of the source
+      }
       if (from.equals(to) || dst.exists() && !src.isDirectory() && dst.ino() == src.ino()) {
         return; // the same file: nothing to do (POSIX)
       }
-      if (src.isDirectory() && UnionPaths.isUnder(to, from)) {
-        throw new PosixException(from, to, "rename", Posix.EINVAL, "a directory into itself");
-      }
       if (dst.exists()) {
-        if ((flags & UnionFileSystem.RENAME_NOREPLACE) != 0) {
-          throw new FileAlreadyExistsException(to);
-        }
         if (src.isDirectory() && !dst.isDirectory()) {
           throw new NotDirectoryException(to);
         }
         if (!src.isDirectory() && dst.isDirectory()) {
           throw new IsDirectoryException(to);
         }
-        if (dst.isDirectory() && !lookup.list(dst).isEmpty()) {
+        if (dst.isDirectory() && !lookup.isEmpty(dst)) {
           throw new DirectoryNotEmptyException(to);
         }
       }
@@ -405,10 +409,10 @@ final class Changes {
         upper.whiteout(from);
       }
       handles.moved(rf, rt);
-      lookup.invalidate(from, true);
-      lookup.invalidate(to, true);
-      lookup.nameChanged(UnionPaths.parent(from), src.isDirectory());
-      lookup.nameChanged(UnionPaths.parent(to), true);
+      lookup.invalidate(from, src.isDirectory());
+      lookup.removed(from);
+      lookup.invalidate(to, src.isDirectory());
+      lookup.added(to, posix.lstat(rt));
     } finally {
       l.unlock();
     }

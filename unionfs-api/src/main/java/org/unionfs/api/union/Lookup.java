@@ -7,9 +7,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,8 +32,13 @@ final class Lookup {
   private final Posix posix = Posix.get();
   private final UnionNative nat = UnionNative.get();
   private final ConcurrentHashMap<String, Node> nodes = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, List<DirEntry>> listings = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Integer> subdirCounts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Listing> listings = new ConcurrentHashMap<>();
+  /** Child lookups per directory not yet listed; the listing is built after {@link #LIST_AFTER} of them. */
+  private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> childLookups =
+      new ConcurrentHashMap<>();
+  private static final int LIST_AFTER = 16;
+  /** The same for a directory merged from several branches, where each scan costs an lstat per branch. */
+  private static final int LIST_MERGED_AFTER = 2;
 
   Lookup(Path[] roots, Inodes inodes) {
     this.roots = roots.clone();
@@ -132,6 +135,29 @@ final class Lookup {
   }
 
   private Node lookupChild(Node parent, String path, String name) throws IOException {
+    Listing listing = listings.get(parent.path());
+    if (listing == null
+        && childLookups.computeIfAbsent(parent.path(), k -> new java.util.concurrent.atomic.AtomicInteger())
+            .incrementAndGet() >= (parent.single() ? LIST_AFTER : LIST_MERGED_AFTER)) {
+      listing = listing(parent); // many lookups here: one merge answers all the next ones
+    }
+    if (listing != null) {
+      Listing.Slot slot = listing.get(name);
+      if (slot == null) {
+        return Node.absent(path);
+      }
+      if (slot.entry.type() != FileStat.S_IFDIR) {
+        Optional<FileStat> s = posix.lstatIfExists(real(slot.branch, path));
+        if (s.isPresent() && s.get().type() == slot.entry.type()) {
+          return new Node(path, slot.branch, s.get(), inode(s.get()), null, null);
+        }
+      }
+    }
+    return scanChild(parent, path, name);
+  }
+
+  /** Looks {@code name} up branch by branch (directories, and names in directories not listed). */
+  private Node scanChild(Node parent, String path, String name) throws IOException {
     int[] pb = parent.dirBranches();
     boolean[] px = parent.xattrWhiteouts();
     for (int i = 0; i < pb.length; i++) {
@@ -258,9 +284,18 @@ final class Lookup {
 
   // ---- listings ----
 
-  /** The merged listing of a directory node, cached. */
+  /** The merged listing of a directory node (cached; kept up to date by the union's changes). */
   List<DirEntry> list(Node dir) throws IOException {
-    List<DirEntry> l = listings.get(dir.path());
+    return listing(dir).snapshot();
+  }
+
+  /** Whether the directory is empty in the union view. */
+  boolean isEmpty(Node dir) throws IOException {
+    return listing(dir).isEmpty();
+  }
+
+  private Listing listing(Node dir) throws IOException {
+    Listing l = listings.get(dir.path());
     if (l != null) {
       return l;
     }
@@ -270,11 +305,7 @@ final class Lookup {
       if (l == null) {
         l = merge(dir);
         listings.put(dir.path(), l);
-        int subdirs = 0;
-        for (DirEntry e : l) {
-          subdirs += e.type() == FileStat.S_IFDIR ? 1 : 0;
-        }
-        subdirCounts.put(dir.path(), subdirs);
+        childLookups.remove(dir.path());
       }
       return l;
     } finally {
@@ -284,19 +315,11 @@ final class Lookup {
 
   /** The number of subdirectories in the merged view (for the directory's link count). */
   int subdirectories(Node dir) throws IOException {
-    Integer n = subdirCounts.get(dir.path());
-    if (n != null) {
-      return n;
-    }
-    int count = 0;
-    for (DirEntry e : list(dir)) {
-      count += e.type() == FileStat.S_IFDIR ? 1 : 0;
-    }
-    return count;
+    return listing(dir).subdirectories();
   }
 
-  private List<DirEntry> merge(Node dir) throws IOException {
-    Map<String, DirEntry> out = new LinkedHashMap<>();
+  private Listing merge(Node dir) throws IOException {
+    Listing out = new Listing();
     Set<String> hidden = new HashSet<>();
     int[] branches = dir.dirBranches();
     for (int i = 0; i < branches.length; i++) {
@@ -325,13 +348,13 @@ final class Lookup {
           }
           type = s.get().type();
         }
-        if (!hidden.contains(name) && !out.containsKey(name)) {
-          out.put(name, new DirEntry(name, inodes.of(dev, e.ino()), type));
+        if (!hidden.contains(name) && out.get(name) == null) {
+          out.put(new DirEntry(name, inodes.of(dev, e.ino()), type), branches[i]);
         }
       }
       hidden.addAll(local);
     }
-    return List.copyOf(out.values());
+    return out;
   }
 
   static int modeType(int dtype) {
@@ -353,20 +376,38 @@ final class Lookup {
   void invalidate(String path, boolean subtree) {
     nodes.remove(path);
     listings.remove(path);
-    subdirCounts.remove(path);
+    childLookups.remove(path);
     if (subtree) {
       String prefix = path.equals("/") ? "/" : path + "/";
       nodes.keySet().removeIf(k -> k.startsWith(prefix));
       listings.keySet().removeIf(k -> k.startsWith(prefix));
-      subdirCounts.keySet().removeIf(k -> k.startsWith(prefix));
+      childLookups.keySet().removeIf(k -> k.startsWith(prefix));
     }
   }
 
-  /** A name in {@code dir} was added or removed; {@code directory}: the name is (or was) a directory. */
-  void nameChanged(String dir, boolean directory) {
-    listings.remove(dir);
-    if (directory) {
-      subdirCounts.remove(dir);
+  /** A name appeared in the upper branch: record it in its directory's listing (if listed). */
+  void added(String path, FileStat s) {
+    Listing l = listings.get(UnionPaths.parent(path));
+    if (l != null) {
+      l.put(new DirEntry(UnionPaths.name(path), inode(s), s.type()), 0);
+    }
+  }
+
+  /** A name left the union view. */
+  void removed(String path) {
+    Listing l = listings.get(UnionPaths.parent(path));
+    if (l != null) {
+      l.remove(UnionPaths.name(path));
+    }
+  }
+
+  /** The entry at {@code path} now lives in the upper branch (copied up); its name and number stay. */
+  void copiedUp(String path) {
+    nodes.remove(path);
+    Listing l = listings.get(UnionPaths.parent(path));
+    Listing.Slot slot = l == null ? null : l.get(UnionPaths.name(path));
+    if (slot != null) {
+      slot.branch = 0;
     }
   }
 

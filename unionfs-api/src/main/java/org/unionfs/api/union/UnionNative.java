@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import org.unionfs.api.posix.Posix;
 
@@ -40,11 +39,11 @@ final class UnionNative {
 
     long readlink(String path, byte[] buf, long size);
 
-    Pointer opendir(String path);
+    int open(String path, int flags, int mode);
 
-    Pointer readdir64(Pointer dir);
+    int close(int fd);
 
-    int closedir(Pointer dir);
+    long getdents64(int fd, @jnr.ffi.annotations.Out java.nio.ByteBuffer buf, long count);
   }
 
   /** One raw directory entry: name, inode number of the branch, {@code DT_*} type. */
@@ -110,35 +109,49 @@ final class UnionNative {
     }
   }
 
-  /** The entries of a directory, without {@code .} and {@code ..}, in the order the filesystem gives them. */
+  private static final int O_RDONLY_DIRECTORY_CLOEXEC = 0200000 | 02000000; // O_DIRECTORY | O_CLOEXEC
+  private static final ThreadLocal<java.nio.ByteBuffer> DIRENT_BUF = ThreadLocal.withInitial(
+      () -> java.nio.ByteBuffer.allocateDirect(64 * 1024).order(java.nio.ByteOrder.nativeOrder()));
+
+  /**
+   * The entries of a directory, without {@code .} and {@code ..}, in the order the filesystem gives them:
+   * {@code getdents64} into a 64 KiB buffer, parsed in Java (one native call per block, not per entry).
+   */
   List<Dirent> readDirectory(Path dir) throws IOException {
-    Pointer d = libc.opendir(dir.toString());
-    if (d == null) {
-      throw Posix.get().error(runtime.getLastError(), "opendir", dir, null);
+    int fd = libc.open(dir.toString(), O_RDONLY_DIRECTORY_CLOEXEC, 0);
+    if (fd < 0) {
+      throw Posix.get().error(runtime.getLastError(), "open", dir, null);
     }
     try {
+      java.nio.ByteBuffer buf = DIRENT_BUF.get();
       List<Dirent> out = new ArrayList<>();
+      byte[] name = new byte[256];
       while (true) {
-        Pointer e = libc.readdir64(d);
-        if (e == null) {
-          return out; // end (readdir errors on a local directory are not expected after opendir)
+        buf.clear();
+        long n = libc.getdents64(fd, buf, buf.capacity());
+        if (n < 0) {
+          throw Posix.get().error(runtime.getLastError(), "getdents64", dir, null);
         }
-        // struct dirent64: d_ino u64 @0, d_off s64 @8, d_reclen u16 @16, d_type u8 @18, d_name @19
-        int reclen = e.getShort(16) & 0xffff;
-        int max = Math.max(0, reclen - 19);
-        byte[] raw = new byte[max];
-        e.get(19, raw, 0, max);
-        int len = 0;
-        while (len < max && raw[len] != 0) {
-          len++;
+        if (n == 0) {
+          return out;
         }
-        if (len == 1 && raw[0] == '.' || len == 2 && raw[0] == '.' && raw[1] == '.') {
-          continue;
+        // struct linux_dirent64: d_ino u64 @0, d_off s64 @8, d_reclen u16 @16, d_type u8 @18, d_name @19
+        for (int pos = 0; pos < n; ) {
+          int reclen = buf.getShort(pos + 16) & 0xffff;
+          int len = 0;
+          while (buf.get(pos + 19 + len) != 0) {
+            name[len] = buf.get(pos + 19 + len);
+            len++;
+          }
+          if (!(len == 1 && name[0] == '.' || len == 2 && name[0] == '.' && name[1] == '.')) {
+            out.add(new Dirent(new String(name, 0, len, StandardCharsets.UTF_8), buf.getLong(pos),
+                buf.get(pos + 18) & 0xff));
+          }
+          pos += reclen;
         }
-        out.add(new Dirent(new String(raw, 0, len, StandardCharsets.UTF_8), e.getLong(0), e.getByte(18) & 0xff));
       }
     } finally {
-      libc.closedir(d);
+      libc.close(fd);
     }
   }
 }

@@ -113,7 +113,7 @@ final class Upper {
     install(t, dest);
     FileStat s = posix.lstat(dest);
     inodes.alias(s.dev(), s.ino(), n.ino());
-    lookup.nodeChanged(path);
+    lookup.copiedUp(path);
     return dest;
   }
 
@@ -145,7 +145,7 @@ final class Upper {
     }
     FileStat s = posix.lstat(dest);
     inodes.alias(s.dev(), s.ino(), n.ino());
-    lookup.nodeChanged(path);
+    lookup.copiedUp(path);
     return dest;
   }
 

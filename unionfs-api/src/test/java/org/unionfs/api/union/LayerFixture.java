@@ -31,6 +31,8 @@ final class LayerFixture {
   private final Path oracle;
   private final Posix posix = Posix.get();
   private int counter;
+  /** Paths deleted or replaced in some layer: names that lower whiteouts hide. */
+  final List<String> deleted = new ArrayList<>();
 
   LayerFixture(Random rnd, Path oracle) {
     this.rnd = rnd;
@@ -65,6 +67,7 @@ final class LayerFixture {
         copy(layer, p);
       } else if (op <= 7) {
         String p = pick(all);
+        deleted.add(p);
         FileTrees.deleteTree(oracle.resolve(rel(p)));
         mkdirs(layer, UnionPaths.parent(p));
         FileTrees.deleteTree(layer.resolve(rel(p)));
@@ -75,6 +78,7 @@ final class LayerFixture {
           continue;
         }
         String d = pick(sub);
+        collect(d, false, deleted);
         FileTrees.deleteTree(oracle.resolve(rel(d)));
         Files.createDirectory(oracle.resolve(rel(d)));
         FileTrees.deleteTree(layer.resolve(rel(d)));
