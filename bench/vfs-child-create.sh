@@ -30,6 +30,12 @@ echo "# building the library (offline maven, own target dir)" >&2
 (cd "$REPO" && mvn -B -q -o -Dunionfs.target=target-bench -pl driver-vfs -am -DskipTests package \
   dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >&2)
 CP="$(ls "$REPO"/driver-vfs/target-bench/driver-vfs-*.jar):$(cat "$WORK/cp.txt")"
+# The command line too, JVM start included, if it builds (CLI=0 skips it).
+CLI_JAR=
+if [ "${CLI:-1}" = 1 ] && (cd "$REPO" && mvn -B -q -o -Dunionfs.target=target-bench -pl unionfs-cli -am \
+    -DskipTests package >&2) && [ -f "$REPO/unionfs-cli/target-bench/unionfs.jar" ]; then
+  CLI_JAR=$REPO/unionfs-cli/target-bench/unionfs.jar
+fi
 JAVA=(java -cp "$CP" "$REPO/bench/vfs-child-create/VfsChildCreate.java")
 
 truncate -s "${IMAGE_MB}M" "$WORK/image"
@@ -79,10 +85,26 @@ coproc OURS_PROC { "${JAVA[@]}" serve "$HOME_DIR"; }
 read -r -u "${OURS_PROC[0]}" CAPS_LINE
 CAPS=${CAPS_LINE#capabilities }
 REFLINK_OK=no; { [ "$FS" = btrfs ] || [ "$FS" = xfs ]; } && REFLINK_OK=yes
-ours=(); always=(); auto=(); never=()
+time_cli() {
+  local s e
+  sync
+  s=$(date +%s.%N)
+  UNIONFS_JAR=$CLI_JAR "$REPO/bin/unionfs" --driver vfs --home "$MNT" create cli-child --parent base >&2
+  e=$(date +%s.%N)
+  UNIONFS_JAR=$CLI_JAR "$REPO/bin/unionfs" --driver vfs --home "$MNT" remove cli-child >&2
+  printf "%.4f\n" "$(echo "$e - $s" | bc -l)"
+}
+if [ -n "$CLI_JAR" ] && ! { UNIONFS_JAR=$CLI_JAR "$REPO/bin/unionfs" --driver vfs --home "$MNT" \
+    create cli-probe --parent base && UNIONFS_JAR=$CLI_JAR "$REPO/bin/unionfs" --driver vfs \
+    --home "$MNT" remove cli-probe; } >&2; then
+  echo "# the command line does not work here; its row is skipped" >&2
+  CLI_JAR=
+fi
+ours=(); always=(); auto=(); never=(); cli=()
 for i in $(seq 1 "$RUNS"); do
-  for k in 0 1 2 3; do
-    case $(( (k + i) % 4 )) in
+  for k in 0 1 2 3 4; do
+    case $(( (k + i) % 5 )) in
+      4) [ -n "$CLI_JAR" ] && cli+=("$(time_cli)") ;;
       0) sync; echo run >&"${OURS_PROC[1]}"; read -r -u "${OURS_PROC[0]}" t; ours+=("$t") ;;
       1) [ $REFLINK_OK = yes ] && always+=("$(time_cp -a --reflink=always)") ;;
       2) auto+=("$(time_cp -a)") ;;
@@ -97,11 +119,13 @@ OURS_FIRST=${ours[0]}
 CP_ALWAYS=NA; [ $REFLINK_OK = yes ] && CP_ALWAYS=$(median "${always[@]}")
 CP_DEFAULT=$(median "${auto[@]}")
 CP_NEVER=$(median "${never[@]}")
+CLI_MED=NA; [ -n "$CLI_JAR" ] && CLI_MED=$(median "${cli[@]}")
 
 ratio() { [ "$2" = NA ] && echo NA || echo "scale=2; $2 / $1" | bc -l; }
 echo "fs=$FS corpus_entries=$ENTRIES corpus_bytes=$BYTES runs=$RUNS capabilities=$CAPS"
 printf '%-34s %10s %s\n' "operation" "median_s" "peer_time/ours"
 printf '%-34s %10s %s\n' "unionfs vfs create(child)" "$OURS_MED" "1.00 (first run $OURS_FIRST s)"
+printf '%-34s %10s %s\n' "unionfs CLI create (JVM start incl.)" "$CLI_MED" "$(ratio "$OURS_MED" "$CLI_MED")"
 printf '%-34s %10s %s\n' "cp -a --reflink=always" "$CP_ALWAYS" "$(ratio "$OURS_MED" "$CP_ALWAYS")"
 printf '%-34s %10s %s\n' "cp -a" "$CP_DEFAULT" "$(ratio "$OURS_MED" "$CP_DEFAULT")"
 printf '%-34s %10s %s\n' "cp -a --reflink=never" "$CP_NEVER" "$(ratio "$OURS_MED" "$CP_NEVER")"
