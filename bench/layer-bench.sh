@@ -31,10 +31,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # ---- build the engine and the bench main
-mvn -B -o -q -f "$REPO/pom.xml" -Dunionfs.target=target-bench -pl unionfs-api,bench -am compile || exit 1
-mvn -B -o -q -f "$REPO/pom.xml" -Dunionfs.target=target-bench -pl unionfs-api dependency:build-classpath \
+mvn -B -o -q -f "$REPO/pom.xml" -Dunionfs.target=target-layerbench -pl unionfs-api,bench -am compile || exit 1
+mvn -B -o -q -f "$REPO/pom.xml" -Dunionfs.target=target-layerbench -pl unionfs-api dependency:build-classpath \
   -Dmdep.outputFile="$W/cp.txt" -Dmdep.includeScope=runtime || exit 1
-CP="$REPO/bench/target-bench/classes:$REPO/unionfs-api/target-bench/classes:$(cat "$W/cp.txt")"
+CP="$REPO/bench/target-layerbench/classes:$REPO/unionfs-api/target-layerbench/classes:$(cat "$W/cp.txt")"
 OPS="java -Xmx512m -cp $CP org.unionfs.bench.LayerOps"
 
 # ---- measuring

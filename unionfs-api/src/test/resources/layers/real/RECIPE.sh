@@ -100,6 +100,7 @@ for drv in overlay2 vfs; do
   DOCKER_BUILDKIT=0 $D build -q --network none -t fixture/layers:1 "$C" > /dev/null
   $D run -d --name chg --network none fixture/layers:1 sleep 3600 > /dev/null
   $D exec chg sh -c "$LIVE"
+  $D diff chg | LC_ALL=C sort > "$O/container-diff.txt"     # moby's Changes of the live container
   $D commit chg fixture/layers:committed > /dev/null
   $D rm -f chg > /dev/null
   X=$S/save-$drv; mkdir -p "$X"; $D save fixture/layers:committed | tar -xf - -C "$X"
@@ -149,6 +150,7 @@ podman import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/usr/sbin:/usr/bin:/
 (cd "$C" && buildah bud -q --layers --network none --format oci -f Dockerfile -t localhost/fixture/layers:1 . > /dev/null)
 podman run -d --name chg localhost/fixture/layers:1 sleep 3600 > /dev/null
 podman exec chg sh -c "$LIVE"
+podman diff chg | LC_ALL=C sort > "$O/container-diff.txt"
 podman commit -q chg localhost/fixture/layers:committed > /dev/null
 podman rm -f chg > /dev/null
 # layers as uncompressed tars: docker-archive from podman save

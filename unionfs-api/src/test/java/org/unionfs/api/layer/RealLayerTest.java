@@ -71,6 +71,30 @@ class RealLayerTest {
     assertSameTree(e, got, expected(e, false));
   }
 
+  /**
+   * moby's Changes as docker itself computed them on the live container ({@code docker diff}, stored by
+   * the recipe) equal {@link LayerTar#changes} between the image and the image plus the committed layer.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"docker-overlay2", "docker-vfs"})
+  void changesOfTheCommittedLayerAreWhatDockerDiffReported(String name, @TempDir Path tmp)
+      throws Exception {
+    Engine e = RealFixtures.engine(name);
+    Path image = tmp.resolve("image");
+    applyStack(e.imageLayers(), image, false);
+    Path committed = tmp.resolve("committed");
+    Process cp = new ProcessBuilder("cp", "-a", image.toString(), committed.toString()).start();
+    assertThat(cp.waitFor()).isZero();
+    try (InputStream in = e.layers().get(e.layers().size() - 1).openTar()) {
+      LayerTar.apply(committed, in, WhiteoutFormat.DELETE);
+    }
+
+    List<String> got = LayerTar.changes(committed, image).stream().map(Object::toString).sorted()
+        .toList();
+
+    assertThat(got).isEqualTo(Files.readAllLines(e.dir().resolve("container-diff.txt")));
+  }
+
   /** docker vfs keeps a full tree per layer: our DELETE apply must equal it after every layer. */
   @org.junit.jupiter.api.Test
   void dockerVfsLayerDirectoriesAfterEveryLayer(@TempDir Path tmp) throws Exception {
