@@ -36,6 +36,13 @@ final class UnionEngine implements UnionFileSystem {
   private final UnionNative nat = UnionNative.get();
   private final Path[] roots;
   private volatile boolean closed;
+  private static final Object[] APPEND_LOCKS = new Object[64];
+
+  static {
+    for (int i = 0; i < APPEND_LOCKS.length; i++) {
+      APPEND_LOCKS[i] = new Object();
+    }
+  }
 
   UnionEngine(UnionConfig config) throws IOException {
     this.config = config;
@@ -280,7 +287,8 @@ final class UnionEngine implements UnionFileSystem {
       throw new PosixException(null, null, "write", Posix.EBADF, "handle not open for writing");
     }
     if (f.append) {
-      synchronized (f) {
+      // one lock per file (not per handle), so that appends through several handles never overlap
+      synchronized (APPEND_LOCKS[(int) Math.floorMod(f.ino, (long) APPEND_LOCKS.length)]) {
         return writeAt(f, src, f.channel.size());
       }
     }
