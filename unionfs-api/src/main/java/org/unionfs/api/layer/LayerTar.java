@@ -17,8 +17,18 @@ import org.unionfs.api.posix.Posix;
 /**
  * The layer-tar engine: OCI/Docker layer tars in and out of a layer directory, and the changes between
  * two trees. Every driver uses it, naively through {@link org.unionfs.api.diff.NaiveDiffDriver} or
- * natively on its own layer directories. See the package documentation for the semantics and the crash
- * safety design.
+ * natively on its own layer directories. See the package documentation for the semantics, the safety
+ * rules and the journal that makes an apply all or nothing.
+ *
+ * <pre>
+ *   long size = LayerTar.apply(upperDir, layerTarGz, WhiteoutFormat.OVERLAY);   // native overlay apply
+ *   List&lt;Change&gt; changes = LayerTar.changes(childView, parentView);             // docker diff
+ *   LayerTar.writeChanges(childView, changes, out);                               // naive Diff
+ *   LayerTar.writeTree(upperDir, WhiteoutFormat.OVERLAY, out);                    // native Diff
+ * </pre>
+ *
+ * <p>Thread safety: all methods may be called from any thread; applies to the same layer directory are
+ * serialised in this process, and an apply refuses a layer another process is applying to.
  */
 public final class LayerTar {
   private static final int READ_BUFFER = 1 << 20;
@@ -41,12 +51,17 @@ public final class LayerTar {
   }
 
   /**
-   * Applies a layer tar (plain, gzip or zstd, detected by magic bytes) to {@code layerRoot} with OCI
-   * "applied, not extracted" semantics (moby {@code UnpackLayer}).
+   * Applies a layer tar (plain, gzip, zstd or bzip2, detected by magic bytes) to {@code layerRoot} with
+   * OCI "applied, not extracted" semantics (moby {@code UnpackLayer}). An interrupted earlier apply on
+   * the same layer is rolled back first. All or nothing: on any failure the layer is left as it was.
    *
-   * @return the sum of the sizes of the regular files in the tar
-   * @throws org.unionfs.api.error.InvalidArgumentException for malformed or hostile input, naming the
-   *     entry; the layer is then unchanged
+   * @param whiteouts how the layer directory stores whiteouts (see {@link WhiteoutFormat})
+   * @return the sum of the sizes of the regular files in the tar (whiteouts count 0)
+   * @throws org.unionfs.api.error.InvalidArgumentException for malformed or hostile input (a path
+   *     escape, a write through a symlink, a bad header, a truncated archive), naming the member
+   * @throws org.unionfs.api.error.NotSupportedException for a device node when not running as root
+   * @throws org.unionfs.api.error.LayerNotFoundException if {@code layerRoot} does not exist
+   * @throws org.unionfs.api.error.LayerInUseException if another process is applying to the layer
    */
   public static long apply(Path layerRoot, InputStream tar, WhiteoutFormat whiteouts)
       throws IOException {
@@ -113,7 +128,11 @@ public final class LayerTar {
     ChangeExport.write(checkLayerRoot(layer, "export changes of"), changes, out);
   }
 
-  /** moby {@code ChangesSize}: the sum of the sizes of the added and modified non-directories. */
+  /**
+   * moby {@code ChangesSize}, made to agree with {@link #apply}: the sum of the sizes of the added and
+   * modified regular files, each inode once. (moby also adds symlink target lengths, so that its DiffSize
+   * differs from what ApplyDiff of the same diff returns; the {@code DiffDriver} contract forbids that.)
+   */
   public static long changesSize(Path layer, List<Change> changes) throws IOException {
     Objects.requireNonNull(changes, "changes");
     return ChangeExport.size(checkLayerRoot(layer, "size of changes of"), changes);
