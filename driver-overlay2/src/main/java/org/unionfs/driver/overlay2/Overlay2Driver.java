@@ -115,6 +115,9 @@ final class Overlay2Driver implements GraphDriver {
       throws IOException {
     requireOpen();
     LayerIds.require(id);
+    if (Overlay2Layout.isReserved(id)) {
+      throw new InvalidArgumentException("create layer " + id + ": the name of overlay2's link directory");
+    }
     String parent = LayerIds.requireParent(parentArg);
     long quota = quotas.sizeFor(id, opts == null ? Map.of() : opts.storageOptions(), readWrite);
     try (PerKeyLock.Held held = locks.lockAll(id, parent)) {

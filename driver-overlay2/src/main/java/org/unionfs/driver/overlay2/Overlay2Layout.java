@@ -105,8 +105,14 @@ final class Overlay2Layout {
     return "../" + id + "/" + DIFF_DIR;
   }
 
+  /** Whether layer {@code id} exists; {@code l}, the link directory, is never a layer. */
   boolean exists(String id) {
-    return Files.isDirectory(dir(id), LinkOption.NOFOLLOW_LINKS);
+    return !isReserved(id) && Files.isDirectory(dir(id), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Names in the home that a layer id cannot take: the link directory. */
+  static boolean isReserved(String id) {
+    return LINK_DIR.equals(id);
   }
 
   boolean isCommitted(String id) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.unionfs.api.Change;
 import org.unionfs.api.CreateOptions;
 import org.unionfs.api.GraphDriver;
+import org.unionfs.api.diff.NaiveDiffDriver;
 import org.unionfs.api.error.LayerInUseException;
 import org.unionfs.api.posix.FileStat;
 import org.unionfs.api.posix.Posix;
@@ -112,6 +113,30 @@ class DockerStoreCompatTest {
     assertThat(Posix.get().lstat(view.resolve("data/fifo")).isFifo()).as(role).isTrue();
     assertThat(Overlay2DriverTest.list(view.resolve("data"))).as(role)
         .containsExactly("fifo", "keep", "modify.txt", "newdir", "opq");
+  }
+
+  @Test
+  void diffOfDockersImageLayer_equalsNaive_andRecreatesTheLayerOnAFreshChild() throws Exception {
+    String base = ids.get("base");
+    String changed = ids.get("changed");
+    byte[] tar;
+    byte[] naiveTar;
+    try (InputStream a = driver.diff(changed, base);
+        InputStream b = NaiveDiffDriver.wrap(driver).diff(changed, base)) {
+      tar = a.readAllBytes();
+      naiveTar = b.readAllBytes();
+    }
+    assertThat(tar).isEqualTo(naiveTar);
+    driver.create("copy", base, CreateOptions.NONE);
+    long size = driver.applyDiff("copy", base, new java.io.ByteArrayInputStream(tar));
+    assertThat(size).isEqualTo(driver.diffSize(changed, base));
+    assertThat(Posix.get().lstat(home.resolve("copy/diff/data/remove.txt")).isOverlayWhiteout()).isTrue();
+    Path view = driver.get("copy", "");
+    try {
+      assertChangedTree("copy", view);
+    } finally {
+      driver.put("copy");
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.unionfs.api.Change;
 import org.unionfs.api.CreateOptions;
+import org.unionfs.api.GraphDriver;
+import org.unionfs.api.diff.NaiveDiffDriver;
 import org.unionfs.api.layer.LayerTar;
 import org.unionfs.api.posix.FileStat;
 import org.unionfs.api.posix.Posix;
@@ -93,6 +96,15 @@ class NativeChangesTest {
     }
     assertThat(nativeChanges).isEqualTo(naive);
     assertThat(driver.changes("ctr", "mid")).isEqualTo(naive);
+    GraphDriver naiveDriver = NaiveDiffDriver.wrap(driver);
+    byte[] nativeTar;
+    byte[] naiveTar;
+    try (InputStream a = driver.diff("ctr", "mid"); InputStream b = naiveDriver.diff("ctr", "mid")) {
+      nativeTar = a.readAllBytes();
+      naiveTar = b.readAllBytes();
+    }
+    assertThat(nativeTar).as("native diff bytes equal naive diff bytes").isEqualTo(naiveTar);
+    assertThat(driver.diffSize("ctr", "mid")).isEqualTo(naiveDriver.diffSize("ctr", "mid"));
     return naive.stream().map(Change::toString).toList();
   }
 

@@ -175,6 +175,10 @@ class Overlay2DriverTest {
         .isInstanceOf(LayerNotFoundException.class).hasMessageContaining("missing");
     assertThatThrownBy(() -> driver.create("../evil", null, CreateOptions.NONE))
         .isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> driver.create("l", null, CreateOptions.NONE))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("link directory");
+    assertThat(driver.exists("l")).isFalse();
+    assertThatThrownBy(() -> driver.get("l", "")).isInstanceOf(LayerNotFoundException.class);
     assertThatThrownBy(() -> driver.create("img", "base", CreateOptions.withStorageOptions(Map.of("size", "1G"))))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("ReadWrite");
     assertThatThrownBy(() -> driver.get("nope", "")).isInstanceOf(LayerNotFoundException.class);
