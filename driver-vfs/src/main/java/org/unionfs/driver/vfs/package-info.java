@@ -23,7 +23,11 @@
  * {@code security.capability}); a layer with children, or one held by get, cannot be removed; put without
  * get is an error; sockets are recreated as socket inodes (moby fails on them). As in moby: status and
  * metadata are empty; the options are {@code size} (driver default for read-write layers) and the
- * storage option {@code size} on read-write layers only, enforced with xfs project quotas set on the
- * layer directory before the parent is copied into it.
+ * storage option {@code size} on read-write layers only, enforced with project quotas
+ * ({@link org.unionfs.api.quota.ProjectQuota}: xfs mounted with pquota as in moby, or ext4 with the
+ * project feature mounted with prjquota) set on the layer directory before the parent is copied into
+ * it, so the copy counts; elsewhere {@code size} fails with NotSupportedException giving the reason.
+ * Capabilities are host facts found at open: COPY_ON_WRITE where the home clones files, QUOTA where it
+ * has project quotas, and always XATTRS.
  */
 package org.unionfs.driver.vfs;
