@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.unionfs.api.Change;
 import org.unionfs.api.layer.testing.Cmd;
+import org.unionfs.api.layer.testing.OurDiffs;
 import org.unionfs.api.layer.testing.RealFixtures;
 import org.unionfs.api.layer.testing.RealFixtures.Engine;
 import org.unionfs.api.layer.testing.TreeSnapshot;
@@ -39,38 +34,8 @@ class RealLayerDockerLoadTest {
         "Debian docker.io (dockerd 20.10, /usr/bin/docker) is not installed");
     Engine e = RealFixtures.engine("docker-vfs");
 
-    // our diff of every layer after the base, from trees our apply made of docker's layers
-    Path archive = Files.createDirectory(tmp.resolve("archive"));
-    List<String> layerFiles = new ArrayList<>();
-    List<String> diffIds = new ArrayList<>();
-    Path prev = Files.createDirectory(tmp.resolve("tree0"));
-    try (InputStream in = e.layers().get(0).openTar()) {
-      LayerTar.apply(prev, in, WhiteoutFormat.DELETE);
-    }
-    Files.createDirectory(archive.resolve("l0"));
-    try (InputStream in = e.layers().get(0).openTar()) {
-      Files.copy(in, archive.resolve("l0/layer.tar"));
-    }
-    layerFiles.add("l0/layer.tar");
-    diffIds.add(e.layers().get(0).diffId());
-    for (int i = 1; i < e.layers().size(); i++) {
-      Path next = tmp.resolve("tree" + i);
-      Cmd.run("cp", "-a", prev.toString(), next.toString()).ok();
-      try (InputStream in = e.layers().get(i).openTar()) {
-        LayerTar.apply(next, in, WhiteoutFormat.DELETE);
-      }
-      List<Change> changes = LayerTar.changes(next, prev);
-      Path dir = Files.createDirectory(archive.resolve("l" + i));
-      try (OutputStream out = Files.newOutputStream(dir.resolve("layer.tar"))) {
-        LayerTar.writeChanges(next, changes, out);
-      }
-      layerFiles.add("l" + i + "/layer.tar");
-      diffIds.add(sha256(dir.resolve("layer.tar")));
-      prev = next;
-    }
-    writeDockerArchive(archive, layerFiles, diffIds);
-    Path archiveTar = tmp.resolve("ours.docker-archive.tar");
-    Cmd.run("tar", "-C", archive.toString(), "-cf", archiveTar.toString(), ".").ok();
+    OurDiffs.Stack ours = OurDiffs.build(e, tmp);
+    Path archiveTar = OurDiffs.dockerArchive(ours, "unionfs/ours:1", tmp);
 
     try (Dockerd d = Dockerd.start(Path.of(Files.createTempDirectory("h2dk").toString()))) {
       d.docker("load", "-i", archiveTar.toString());
@@ -89,33 +54,6 @@ class RealLayerDockerLoadTest {
   private static TreeSnapshot normal(TreeSnapshot s) {
     return s.without("/"::equals).without(RealFixtures.DOCKER_INIT::contains)
         .withoutMtime(x -> x.path().equals("/etc") || x.path().equals("/dev"));
-  }
-
-  private static void writeDockerArchive(Path dir, List<String> layers, List<String> diffIds)
-      throws Exception {
-    String ids = String.join(",", diffIds.stream().map(d -> "\"" + d + "\"").toList());
-    String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"],"
-        + "\"Env\":[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\"]},\"rootfs\":{\"type\":\"layers\","
-        + "\"diff_ids\":[" + ids + "]},\"history\":[]}";
-    Path cfg = dir.resolve("config.json");
-    Files.writeString(cfg, config, StandardCharsets.UTF_8);
-    String cfgName = sha256(cfg).substring(7) + ".json";
-    Files.move(cfg, dir.resolve(cfgName));
-    String ls = String.join(",", layers.stream().map(l -> "\"" + l + "\"").toList());
-    Files.writeString(dir.resolve("manifest.json"), "[{\"Config\":\"" + cfgName
-        + "\",\"RepoTags\":[\"unionfs/ours:1\"],\"Layers\":[" + ls + "]}]", StandardCharsets.UTF_8);
-  }
-
-  private static String sha256(Path f) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(f)) {
-      byte[] b = new byte[1 << 16];
-      int n;
-      while ((n = in.read(b)) > 0) {
-        md.update(b, 0, n);
-      }
-    }
-    return "sha256:" + HexFormat.of().formatHex(md.digest());
   }
 
   /** A private dockerd (vfs) for the test, stopped by its pid; its mounts are cleaned up after. */
