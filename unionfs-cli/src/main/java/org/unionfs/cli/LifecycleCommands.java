@@ -84,8 +84,9 @@ final class LifecycleCommands {
         Holds holds = new Holds(parent.home(), driver.name());
         FileLock lock = holds.lock();
         try {
-          Optional<Holds.Hold> hold = holds.read(id);
-          if (hold.isPresent() && driver.exists(id)) {
+          // A stale hold (its holder process died, its mount is gone) does not block the removal.
+          Optional<Holds.Hold> hold = GetPutCommands.current(holds, driver, id);
+          if (hold.isPresent()) {
             throw new LayerInUseException("remove layer " + id + ": held by 'unionfs get' ("
                 + hold.get().count() + " reference(s)); run 'unionfs put " + id + "' first");
           }

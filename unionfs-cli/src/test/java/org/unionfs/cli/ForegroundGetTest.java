@@ -120,4 +120,15 @@ class ForegroundGetTest {
     assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(again.exitValue()).isZero();
   }
+
+  @Test
+  void remove_afterHolderWasKilled_isNotBlockedByTheStaleHold() throws Exception {
+    Process holder = startGet("a");
+    assertThat(firstLine(holder)).endsWith("/a");
+    assertThat(cli.run("remove", "a").exit()).as("held").isEqualTo(1);
+    holder.destroyForcibly().waitFor();
+    Cli.Result r = cli.run("remove", "a");
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(cli.run("exists", "a").exit()).isEqualTo(1);
+  }
 }
