@@ -34,44 +34,47 @@ import org.unionfs.api.quota.ProjectQuota;
  * documentation for the layout and the differences from Docker.
  */
 final class VfsDriver implements ProtoDriver {
+  /** Project quotas of the home, or the reason there are none. */
+  private record Quotas(Optional<ProjectQuota> quota, String reason) {
+    static Quotas probe(Path home) throws IOException {
+      String reason = ProjectQuota.unsupportedReason(home);
+      return new Quotas(reason.isEmpty() ? ProjectQuota.open(home) : Optional.empty(), reason);
+    }
+  }
+
   private final VfsHome home;
   private final VfsOptions options;
-  private final Optional<ProjectQuota> quota;
-  private final String quotaReason;
-  private final Set<DriverCapability> capabilities;
+  private final boolean reflink;
+  /** Found on first need: the probe costs a quotactl binding (~0.1-0.5 s), which most calls never use. */
+  private Quotas quotas;
   private final LayerRecords records;
   private final PerKeyLock locks = new PerKeyLock();
   private final RefCounter refs = new RefCounter();
   private final AtomicLong nonce = new AtomicLong();
 
-  private VfsDriver(VfsHome home, VfsOptions options, Optional<ProjectQuota> quota, String quotaReason,
-      boolean reflink) {
+  private VfsDriver(VfsHome home, VfsOptions options, boolean reflink) {
     this.home = home;
     this.options = options;
-    this.quota = quota;
-    this.quotaReason = quotaReason;
+    this.reflink = reflink;
     this.records = new LayerRecords(home.meta());
-    EnumSet<DriverCapability> caps = EnumSet.of(DriverCapability.XATTRS);
-    if (reflink) {
-      caps.add(DriverCapability.COPY_ON_WRITE);
-    }
-    if (quota.isPresent()) {
-      caps.add(DriverCapability.QUOTA);
-    }
-    this.capabilities = Set.copyOf(caps);
   }
 
-  /** Opens (creating if needed) the home, recovers from interrupted work, probes quotas and reflink. */
+  private synchronized Quotas quotas() throws IOException {
+    if (quotas == null) {
+      quotas = Quotas.probe(home.root());
+    }
+    return quotas;
+  }
+
+  /** Opens (creating if needed) the home, recovers from interrupted work, probes reflink. */
   static VfsDriver open(Path homeDir, Map<String, String> optionMap) throws IOException {
     VfsOptions options = VfsOptions.parse(optionMap);
     VfsHome home = VfsHome.prepare(homeDir);
-    String reason = ProjectQuota.unsupportedReason(home.root());
-    Optional<ProjectQuota> quota = reason.isEmpty() ? ProjectQuota.open(home.root()) : Optional.empty();
-    if (options.defaultSize() > 0 && quota.isEmpty()) {
+    VfsDriver driver = new VfsDriver(home, options, home.reflinkWorks());
+    if (options.defaultSize() > 0 && driver.quotas().quota().isEmpty()) {
       throw new NotSupportedException("vfs: option size=" + options.defaultSize()
-          + " needs project quotas: " + reason);
+          + " needs project quotas: " + driver.quotas().reason());
     }
-    VfsDriver driver = new VfsDriver(home, options, quota, reason, home.reflinkWorks());
     driver.recover();
     return driver;
   }
@@ -91,9 +94,24 @@ final class VfsDriver implements ProtoDriver {
     return VfsDriverProvider.NAME;
   }
 
+  /**
+   * XATTRS always; COPY_ON_WRITE when the home cloned a probe file at open; QUOTA when the home has
+   * project quotas (probed on the first call).
+   */
   @Override
   public Set<DriverCapability> capabilities() {
-    return capabilities;
+    EnumSet<DriverCapability> caps = EnumSet.of(DriverCapability.XATTRS);
+    if (reflink) {
+      caps.add(DriverCapability.COPY_ON_WRITE);
+    }
+    try {
+      if (quotas().quota().isPresent()) {
+        caps.add(DriverCapability.QUOTA);
+      }
+    } catch (IOException e) {
+      // the home cannot be examined: no quota, and the next call that needs it reports why
+    }
+    return Set.copyOf(caps);
   }
 
   @Override
@@ -115,9 +133,10 @@ final class VfsDriver implements ProtoDriver {
     }
     CreateOptions opts = createOptions == null ? CreateOptions.NONE : createOptions;
     long size = options.layerSize(id, opts.storageOptions(), readWrite);
+    Optional<ProjectQuota> quota = size > 0 ? quotas().quota() : Optional.empty();
     if (size > 0 && quota.isEmpty()) {
       throw new NotSupportedException("vfs: layer " + id + ": storage option size needs project quotas: "
-          + quotaReason);
+          + quotas().reason());
     }
     try (PerKeyLock.Held held = locks.lockAll(id, parent)) {
       if (isLayerDir(id)) {
@@ -126,12 +145,13 @@ final class VfsDriver implements ProtoDriver {
       if (parent != null && !isLayerDir(parent)) {
         throw new LayerNotFoundException("vfs: parent layer " + parent + " of " + id + " does not exist");
       }
-      build(id, parent, readWrite, size);
+      build(id, parent, readWrite, size, quota);
     }
   }
 
   /** Builds the layer in tmp/ and renames it into dir/ only when complete. */
-  private void build(String id, String parent, boolean readWrite, long size) throws IOException {
+  private void build(String id, String parent, boolean readWrite, long size,
+      Optional<ProjectQuota> quota) throws IOException {
     Path tmp = home.newTemp("create", id, nonce.incrementAndGet());
     boolean recorded = false;
     try {
@@ -178,12 +198,13 @@ final class VfsDriver implements ProtoDriver {
       if (!children.isEmpty()) {
         throw new LayerInUseException("vfs: layer " + id + " has children: " + String.join(", ", children));
       }
+      boolean limited = records.read(id).map(r -> r.size() > 0).orElse(false);
       // The rename makes the layer vanish at once; the slow delete happens out of sight.
       Path doomed = home.newTemp("remove", id, nonce.incrementAndGet());
       AtomicFiles.moveAtomically(home.layer(id), doomed);
       records.delete(id);
-      if (quota.isPresent()) {
-        quota.get().clear(doomed);
+      if (limited && quotas().quota().isPresent()) {
+        quotas().quota().get().clear(doomed);
       }
       FileTrees.deleteTree(doomed);
     }
