@@ -58,6 +58,11 @@ public sealed interface FsOp {
     public List<String> touched() {
       return List.of(path, parentOf(path));
     }
+
+    @Override
+    public String toString() {
+      return "CreateDir[" + path + ", " + Integer.toOctalString(mode) + "]";
+    }
   }
 
   /** Creates or truncates and writes a regular file (never through a symlink), then chmods it. */
@@ -156,6 +161,11 @@ public sealed interface FsOp {
     public List<String> touched() {
       return List.of();
     }
+
+    @Override
+    public String toString() {
+      return "Chmod[" + path + ", " + Integer.toOctalString(mode) + "]";
+    }
   }
 
   /** lchown. */
@@ -253,6 +263,11 @@ public sealed interface FsOp {
     @Override
     public List<String> touched() {
       return List.of(path, parentOf(path));
+    }
+
+    @Override
+    public String toString() {
+      return "Mknod[" + path + ", " + Integer.toOctalString(mode) + ", rdev " + rdev + "]";
     }
   }
 }
