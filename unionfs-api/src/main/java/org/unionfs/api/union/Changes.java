@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
+import org.unionfs.api.internal.PerKeyLock;
 import org.unionfs.api.posix.FileStat;
 import org.unionfs.api.posix.Posix;
 import org.unionfs.api.posix.PosixException;
@@ -34,6 +35,7 @@ final class Changes {
   private final Handles handles;
   private final Posix posix = Posix.get();
   private final UnionNative nat = UnionNative.get();
+  private final PerKeyLock copyUps = new PerKeyLock();
 
   Changes(UnionConfig config, Lookup lookup, Upper upper, Handles handles) {
     this.config = config;
@@ -51,8 +53,33 @@ final class Changes {
     return l;
   }
 
-  /** The upper real path of {@code path}, copying the entry up first if it lives below. */
+  /**
+   * The upper real path of {@code path}, copying the entry up first if it lives below. A file's data is
+   * copied without the union's lock (only this path's), so that a big copy-up stalls no other operation.
+   */
   Path upperOf(String path, boolean withData) throws IOException {
+    if (upper == null) {
+      throw new ReadOnlyFileSystemException();
+    }
+    Node seen = lookup.require(path);
+    if (seen.branch() != 0 && !seen.isDirectory()) {
+      try (PerKeyLock.Held held = copyUps.lock(path)) {
+        Node n = lookup.require(path);
+        if (n.branch() != 0 && !n.isDirectory()) {
+          Path copy = upper.copyAside(n, withData);
+          Lock l = writeLock();
+          try {
+            Node now = lookup.require(path);
+            if (now.branch() == n.branch() && !now.isDirectory() && now.ino() == n.ino()) {
+              return upper.install(now, copy);
+            }
+            Files.deleteIfExists(copy); // changed meanwhile (unlinked, renamed over): decide again below
+          } finally {
+            l.unlock();
+          }
+        }
+      }
+    }
     Lock l = writeLock();
     try {
       Node n = lookup.require(path);
@@ -390,6 +417,9 @@ final class Changes {
         upper.markOpaque(rf);
       }
       Optional<FileStat> atTo = posix.lstatIfExists(rt);
+      if (atTo.isPresent() && !atTo.get().isDirectory()) {
+        orphanOpenFiles(rt); // the replaced file lives on for its open handles
+      }
       if (atTo.isPresent() && atTo.get().isDirectory()) {
         upper.clearMarkers(rt); // union-empty: only whiteouts left; rename(2) needs it really empty
       }

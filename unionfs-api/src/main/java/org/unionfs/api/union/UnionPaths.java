@@ -9,8 +9,11 @@ final class UnionPaths {
 
   private UnionPaths() {}
 
-  /** Throws {@link IllegalArgumentException} unless {@code path} is absolute and normalized. */
-  static String check(String path) {
+  /**
+   * Throws {@link IllegalArgumentException} unless {@code path} is absolute and normalized, and ENAMETOOLONG
+   * for a component longer than 255 bytes (what the branches' filesystems allow).
+   */
+  static String check(String path) throws org.unionfs.api.posix.PosixException {
     if (path == null) {
       throw new NullPointerException("path");
     }
@@ -23,6 +26,9 @@ final class UnionPaths {
     for (String part : path.substring(1).split("/", -1)) {
       if (part.equals(".") || part.equals("..")) {
         throw new IllegalArgumentException("not an absolute normalized union path: \"" + path + "\"");
+      }
+      if (part.length() > 63 && part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+        throw new org.unionfs.api.posix.PosixException(path, null, "lookup", 36, "File name too long");
       }
     }
     return path;

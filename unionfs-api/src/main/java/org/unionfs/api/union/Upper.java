@@ -33,7 +33,6 @@ final class Upper {
   private final Posix posix = Posix.get();
   private final UnionNative nat = UnionNative.get();
   private final AtomicLong seq = new AtomicLong();
-  private volatile boolean orphReady;
 
   Upper(Lookup lookup, Inodes inodes, WhiteoutFormat format, boolean root) throws IOException {
     this.lookup = lookup;
@@ -43,28 +42,27 @@ final class Upper {
     this.top = lookup.real(0, "/");
     this.orph = top.resolve(UnionPaths.ORPH);
     removeOrphans(); // leftovers of a crash: unfinished copy-ups, files unlinked while open
+    createBookkeeping();
   }
 
   Path real(String path) {
     return lookup.real(0, path);
   }
 
-  /** A fresh temporary name in the bookkeeping directory (created on first use). */
-  Path temp() throws IOException {
-    if (!orphReady) {
-      synchronized (this) {
-        if (!orphReady) {
-          if (posix.lstatIfExists(orph).isEmpty()) {
-            FileStat before = posix.lstat(top);
-            Files.createDirectory(orph);
-            nat.chmod(orph, 0700);
-            restoreTimes(top, before);
-          }
-          orphReady = true;
-        }
-      }
-    }
+  /** A fresh temporary name in the bookkeeping directory. */
+  Path temp() {
     return orph.resolve("tmp." + seq.incrementAndGet());
+  }
+
+  /**
+   * Creates the bookkeeping directory, keeping the branch root's times. Done once when the union opens,
+   * before any other thread can change the root (a later creation would race with them over its times).
+   */
+  private void createBookkeeping() throws IOException {
+    FileStat before = posix.lstat(top);
+    Files.createDirectory(orph);
+    nat.chmod(orph, 0700);
+    restoreTimes(top, before);
   }
 
   /** Empties and removes the bookkeeping directory, keeping the branch root's times. */
@@ -75,7 +73,6 @@ final class Upper {
       FileTrees.deleteTree(orph);
       restoreTimes(top, before);
     }
-    orphReady = false;
   }
 
   /** Deletes a tree from the branch by moving it to the bookkeeping directory first (one atomic step). */
@@ -119,13 +116,18 @@ final class Upper {
 
   /**
    * Copies the non-directory {@code n} up from its lower branch: with its data, or (when the caller is about
-   * to truncate it to nothing) as an empty file with the same metadata.
+   * to truncate it to nothing) as an empty file with the same metadata. Callers hold the write lock.
    */
   Path copyUp(Node n, boolean withData) throws IOException {
-    String path = n.path();
-    ensureDirectory(UnionPaths.parent(path));
-    Path src = lookup.real(n.branch(), path);
-    Path dest = real(path);
+    return install(n, copyAside(n, withData));
+  }
+
+  /**
+   * The slow half of a copy-up, which needs no lock of the union: an exact copy of the lower entry under a
+   * temporary name (data with holes, owner, mode, xattrs but the union's own, nanosecond times).
+   */
+  Path copyAside(Node n, boolean withData) throws IOException {
+    Path src = lookup.real(n.branch(), n.path());
     Path t = temp();
     try {
       if (withData || !n.stat().isRegularFile() || n.stat().size() == 0) {
@@ -134,9 +136,22 @@ final class Upper {
         copyEmpty(src, n.stat(), t);
       }
       stripPrivateXattrs(t);
-      install(t, dest);
+      return t;
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(t);
+      throw e;
+    }
+  }
+
+  /** The quick half, under the write lock: parents up, then the copy renamed into place (atomic). */
+  Path install(Node n, Path copy) throws IOException {
+    String path = n.path();
+    Path dest = real(path);
+    try {
+      ensureDirectory(UnionPaths.parent(path));
+      install(copy, dest);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(copy);
       throw e;
     }
     if (n.stat().nlink() > 1) {

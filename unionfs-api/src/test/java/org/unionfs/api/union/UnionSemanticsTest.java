@@ -286,6 +286,96 @@ class UnionSemanticsTest {
   }
 
   @Test
+  void deviceNodesAndFifos_asRootOnly() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(UnionConfig.processIsRoot(), "device nodes need root");
+    open(WhiteoutFormat.AUFS);
+    fs.mknod("/null", FileStat.S_IFCHR | 0666, FileStat.makedev(1, 3), new Caller(1000, 1000));
+    fs.mknod("/fifo", FileStat.S_IFIFO | 0640, 0, Caller.PROCESS);
+    UnionStat dev = fs.getattr("/null");
+    assertThat(dev.type()).isEqualTo(FileStat.S_IFCHR);
+    assertThat(dev.rdev()).isEqualTo(FileStat.makedev(1, 3));
+    assertThat(dev.mode() & 07777).isEqualTo(0666);
+    assertThat(dev.uid()).isEqualTo(1000);
+    assertThat(fs.getattr("/fifo").type()).isEqualTo(FileStat.S_IFIFO);
+    fs.close();
+    fs = UnionFileSystem.open(new UnionConfig(List.of(UnionConfig.Branch.readWrite(upper),
+        UnionConfig.Branch.readOnly(low)), WhiteoutFormat.AUFS, DirectoryRename.COPY_UP, false));
+    assertThatThrownBy(() -> fs.mknod("/zero", FileStat.S_IFCHR | 0666, FileStat.makedev(1, 5), Caller.PROCESS))
+        .isInstanceOf(PosixException.class).satisfies(e -> assertThat(((PosixException) e).errno()).isEqualTo(1));
+  }
+
+  @Test
+  void overlayXattrWhiteoutsInOpaqueXDirectories() throws IOException {
+    write(low.resolve("d/gone"), "x");
+    write(low.resolve("d/kept"), "x");
+    Files.createDirectories(mid.resolve("d"));
+    posix.setXattr(mid.resolve("d"), "trusted.overlay.opaque", new byte[] {'x'});
+    Files.createFile(mid.resolve("d/gone"));
+    posix.setXattr(mid.resolve("d/gone"), "trusted.overlay.whiteout", new byte[0]);
+    Files.createFile(mid.resolve("d/empty")); // an ordinary empty file stays
+    open(WhiteoutFormat.AUFS);
+    assertThat(names("/d")).containsExactly("empty", "kept");
+    assertThatThrownBy(() -> fs.getattr("/d/gone")).isInstanceOf(NoSuchFileException.class);
+  }
+
+  @Test
+  void timesWithNowAndOmit() throws IOException {
+    write(low.resolve("f"), "x");
+    posix.setTimes(low.resolve("f"), 100, 1, 200, 2);
+    open(WhiteoutFormat.AUFS);
+    fs.utimens("/f", 0, UnionFileSystem.UTIME_OMIT, 300, 3);
+    UnionStat s = fs.getattr("/f");
+    assertThat(s.atimeSec()).isEqualTo(100);
+    assertThat(s.atimeNsec()).isEqualTo(1);
+    assertThat(s.mtimeSec()).isEqualTo(300);
+    fs.utimens("/f", 0, UnionFileSystem.UTIME_NOW, 0, UnionFileSystem.UTIME_OMIT);
+    assertThat(fs.getattr("/f").atimeSec()).isGreaterThan(1_500_000_000L);
+    assertThat(fs.getattr("/f").mtimeSec()).isEqualTo(300);
+  }
+
+  @Test
+  void statfsAccessAndXattrFlags() throws IOException {
+    write(low.resolve("f"), "x");
+    Files.setPosixFilePermissions(low.resolve("f"), java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+    open(WhiteoutFormat.AUFS);
+    assertThat(fs.statfs("/").blocks()).isEqualTo(posix.statfs(upper).blocks());
+    fs.access("/f", UnionFileSystem.R_OK, new Caller(posix.lstat(low.resolve("f")).uid(), 0));
+    assertThatThrownBy(() -> fs.access("/f", UnionFileSystem.R_OK, new Caller(4321, 4321)))
+        .isInstanceOf(java.nio.file.AccessDeniedException.class);
+    assertThatThrownBy(() -> fs.access("/f", UnionFileSystem.X_OK, new Caller(0, 0)))
+        .isInstanceOf(java.nio.file.AccessDeniedException.class);
+    fs.setxattr("/f", "user.a", "1".getBytes(), UnionFileSystem.XATTR_CREATE);
+    assertThatThrownBy(() -> fs.setxattr("/f", "user.a", "2".getBytes(), UnionFileSystem.XATTR_CREATE))
+        .isInstanceOf(FileAlreadyExistsException.class);
+    assertThatThrownBy(() -> fs.setxattr("/f", "user.b", "2".getBytes(), UnionFileSystem.XATTR_REPLACE))
+        .isInstanceOf(PosixException.class).satisfies(e -> assertThat(((PosixException) e).errno()).isEqualTo(61));
+    assertThatThrownBy(() -> fs.getxattr("/f", "user.none"))
+        .isInstanceOf(PosixException.class).satisfies(e -> assertThat(((PosixException) e).errno()).isEqualTo(61));
+    fs.removexattr("/f", "user.a");
+    assertThat(fs.listxattr("/f")).doesNotContain("user.a");
+  }
+
+  @Test
+  void dotEntriesAndDirectoryLinkCounts() throws IOException {
+    Files.createDirectories(low.resolve("d/a"));
+    Files.createDirectories(mid.resolve("d/b"));
+    Files.createDirectories(upper.resolve("d/c"));
+    Files.createDirectories(mid.resolve("d/a")); // the same subdirectory in two branches counts once
+    open(WhiteoutFormat.AUFS);
+    assertThat(fs.getattr("/d").nlink()).isEqualTo(5);
+    long h = fs.opendir("/d");
+    List<DirEntry> all = new java.util.ArrayList<>();
+    fs.readdir(h, 0, (e, next) -> all.add(e));
+    fs.releasedir(h);
+    assertThat(all.get(0).name()).isEqualTo(".");
+    assertThat(all.get(0).ino()).isEqualTo(fs.getattr("/d").ino());
+    assertThat(all.get(1).name()).isEqualTo("..");
+    assertThat(all.get(1).ino()).isEqualTo(fs.getattr("/").ino());
+    fs.rmdir("/d/a");
+    assertThat(fs.getattr("/d").nlink()).isEqualTo(4);
+  }
+
+  @Test
   void branchesMustBeOnTheDefaultFileSystem() throws IOException {
     try (var jimfs = com.google.common.jimfs.Jimfs.newFileSystem(com.google.common.jimfs.Configuration.unix())) {
       Path p = Files.createDirectory(jimfs.getPath("/branch"));
@@ -321,6 +411,31 @@ class UnionSemanticsTest {
     fs.release(h);
     assertThat(names("/")).isEmpty();
     assertThatThrownBy(() -> fs.read(h, b, 0)).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+  }
+
+  @Test
+  void renameOverAnOpenFileKeepsTheOldOneForItsHandle() throws IOException {
+    write(low.resolve("old"), "old content");
+    write(low.resolve("new"), "new");
+    open(WhiteoutFormat.OVERLAY);
+    long h = fs.open("/old", UnionFileSystem.O_RDWR); // copied up, open
+    fs.rename("/new", "/old", 0);
+    assertThat(fs.fgetattr(h).size()).isEqualTo(11);
+    assertThat(fs.fgetattr(h).nlink()).isZero();
+    fs.release(h);
+    assertThat(read("/old")).isEqualTo("new");
+    assertThat(names("/")).containsExactly("old");
+  }
+
+  @Test
+  void namesLongerThan255BytesAreRefused() throws IOException {
+    open(WhiteoutFormat.AUFS);
+    String longName = "/" + "x".repeat(256);
+    assertThatThrownBy(() -> fs.getattr(longName))
+        .isInstanceOf(PosixException.class).satisfies(e -> assertThat(((PosixException) e).errno()).isEqualTo(36));
+    String ok = "/" + "y".repeat(255);
+    fs.mkdir(ok, 0755, Caller.PROCESS);
+    assertThat(fs.getattr(ok).isDirectory()).isTrue();
   }
 
   @Test
