@@ -112,8 +112,18 @@ public final class LayerChain {
     return id;
   }
 
+  /**
+   * Checks changes, diffSize and the diff round trip of the top layer against an older layer of the
+   * chain (not its direct parent), which drivers with native diffs must compute the naive way.
+   */
+  public void checkDiffAgainst(int ancestor) throws IOException {
+    int top = ids.size() - 1;
+    checkDiff(ids.get(top), ids.get(ancestor), manifests.get(ancestor), manifests.get(top),
+        "the layers between " + ids.get(ancestor) + " and " + ids.get(top));
+  }
+
   private void checkDiff(String id, String parent, TreeManifest parentTree, TreeManifest tree,
-      Fixture fixture) throws IOException {
+      Object fixture) throws IOException {
     List<Change> expected = ExpectedChanges.between(parentTree, tree);
     assertThat(driver.changes(id, parent))
         .as("changes(%s, %s) after %s", id, parent, fixture)

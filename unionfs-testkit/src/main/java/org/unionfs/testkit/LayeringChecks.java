@@ -12,8 +12,8 @@ import org.unionfs.testkit.TreeManifest.Entry;
  * Layers of seeded random operations, each compared after every step with the same operations applied
  * to a plain directory (containerd's snapshotter suite, with random fixtures): mode, owner, size,
  * content, mtime, symlink target, xattrs and hardlink groups; plus changes, diffSize and the diff
- * round trip of every layer against the oracle's expectations, and a re-read of every layer (also
- * after the driver is closed and reopened).
+ * round trip of every layer against the oracle's expectations (also of the top against older layers
+ * than its parent), and a re-read of every layer (also after the driver is closed and reopened).
  */
 public abstract class LayeringChecks extends ConformanceBase {
   private static final int LAYERS = 7;
@@ -37,6 +37,8 @@ public abstract class LayeringChecks extends ConformanceBase {
       });
     }
     chain.verifyAll();
+    chain.checkDiffAgainst(0);
+    chain.checkDiffAgainst(LAYERS / 2);
     reopen();
     LayerChain reopened = chain.rebind(driver);
     reopened.verifyAll();
