@@ -141,9 +141,11 @@ final class Changes {
     }
   }
 
-  private void created(String path) throws IOException {
+  private FileStat created(String path) throws IOException {
     lookup.invalidate(path, false); // a new name has no cached entries below it but negative ones, still true
-    lookup.added(path, posix.lstat(upper.real(path)));
+    FileStat s = posix.lstat(upper.real(path));
+    lookup.added(path, s);
+    return s;
   }
 
   /** Creates a regular file; empty if it already exists (then the caller opens it, unless O_EXCL). */
@@ -173,8 +175,7 @@ final class Changes {
         Files.deleteIfExists(p);
         throw e;
       }
-      created(path);
-      return Optional.of(new Created(ch, dest, lookup.inode(posix.lstat(dest))));
+      return Optional.of(new Created(ch, dest, lookup.inode(created(path))));
     } finally {
       l.unlock();
     }
