@@ -127,6 +127,42 @@ class RealLayerTest {
     }
   }
 
+  /**
+   * Native diff: each real layer applied in a driver's own format (overlay char devices and opaque
+   * xattrs, or aufs {@code .wh.} files), written back with {@link LayerTar#writeTree} in that format,
+   * then applied with DELETE onto the tree below it, gives the same tree as the engine's own layer.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"docker-overlay2, overlay", "docker-overlay2, aufs",
+      "buildah-overlay, overlay", "buildah-overlay, aufs", "umoci, overlay", "docker-vfs, aufs"})
+  void nativeDiffOfEachLayerInTheDriversFormatGivesTheSameTree(String name, String format,
+      @TempDir Path tmp) throws Exception {
+    Engine e = RealFixtures.engine(name);
+    WhiteoutFormat f = format.equals("overlay") ? WhiteoutFormat.OVERLAY : WhiteoutFormat.AUFS;
+    Path viaEngine = Files.createDirectory(tmp.resolve("engine"));
+    Path viaNative = Files.createDirectory(tmp.resolve("native"));
+    for (int i = 0; i < e.layers().size(); i++) {
+      Path own = Files.createDirectory(tmp.resolve("own" + i));
+      try (InputStream in = e.layers().get(i).openTar()) {
+        LayerTar.apply(own, in, f);
+      }
+      Path tar = tmp.resolve("native" + i + ".tar");
+      try (java.io.OutputStream out = Files.newOutputStream(tar)) {
+        LayerTar.writeTree(own, f, out);
+      }
+      try (InputStream in = e.layers().get(i).openTar()) {
+        LayerTar.apply(viaEngine, in, WhiteoutFormat.DELETE);
+      }
+      try (InputStream in = Files.newInputStream(tar)) {
+        LayerTar.apply(viaNative, in, WhiteoutFormat.DELETE);
+      }
+      assertThat(TreeSnapshot.of(viaNative).without("/"::equals)
+          .diff(TreeSnapshot.of(viaEngine).without("/"::equals)))
+          .as("%s after layer %d: via our native diff (-) vs via the engine's layer (+)", name, i)
+          .isEmpty();
+    }
+  }
+
   /** The kernel's overlayfs stacks our OVERLAY-format layers into the engine's tree. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"docker-overlay2", "docker-vfs", "buildah-overlay", "umoci"})
