@@ -2,19 +2,14 @@ package org.unionfs.api.union;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ReadOnlyFileSystemException;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.unionfs.api.posix.FileStat;
 import org.unionfs.api.posix.Posix;
 import org.unionfs.api.posix.PosixException;
@@ -35,14 +30,8 @@ final class UnionEngine implements UnionFileSystem {
   private final Posix posix = Posix.get();
   private final UnionNative nat = UnionNative.get();
   private final Path[] roots;
+  private final FileIo io;
   private volatile boolean closed;
-  private static final Object[] APPEND_LOCKS = new Object[64];
-
-  static {
-    for (int i = 0; i < APPEND_LOCKS.length; i++) {
-      APPEND_LOCKS[i] = new Object();
-    }
-  }
 
   UnionEngine(UnionConfig config) throws IOException {
     this.config = config;
@@ -57,6 +46,7 @@ final class UnionEngine implements UnionFileSystem {
     lookup = new Lookup(roots, inodes);
     upper = config.writable() ? new Upper(lookup, inodes, config.whiteoutFormat(), config.root()) : null;
     changes = new Changes(config, lookup, upper, handles);
+    io = new FileIo(lookup, upper != null, changes, handles);
     lookup.resolve("/");
   }
 
@@ -202,49 +192,7 @@ final class UnionEngine implements UnionFileSystem {
     if ((flags & O_CREAT) != 0) {
       return create(path, 0644, flags, Caller.PROCESS);
     }
-    return openNode(path, flags);
-  }
-
-  private long openNode(String path, int flags) throws IOException {
-    int acc = flags & O_ACCMODE;
-    if (acc == O_ACCMODE) {
-      throw new PosixException(path, null, "open", Posix.EINVAL, "bad access mode");
-    }
-    boolean write = acc != O_RDONLY;
-    boolean trunc = (flags & O_TRUNC) != 0;
-    Node n = node(path);
-    if (n.isDirectory()) {
-      if (write || trunc) {
-        throw new IsDirectoryException(path);
-      }
-      return handles.add(new Handles.OpenFile(FileChannel.open(real(n), StandardOpenOption.READ), real(n),
-          false, false, n.ino(), n.branch() == 0 && upper != null));
-    }
-    if (n.stat().isSymbolicLink()) {
-      throw new PosixException(path, null, "open", 40, "is a symbolic link (O_NOFOLLOW)");
-    }
-    if (!n.stat().isRegularFile()) {
-      throw new PosixException(path, null, "open", Posix.EINVAL, "not a regular file");
-    }
-    if (!write && !trunc) {
-      Path real = real(n);
-      FileChannel ch = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-      return handles.add(new Handles.OpenFile(ch, real, false, false, n.ino(), n.branch() == 0 && upper != null));
-    }
-    Path real = changes.upperOf(path, !trunc);
-    Set<OpenOption> opts = acc == O_WRONLY ? Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
-        : acc == O_RDWR ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
-        : Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    FileChannel ch = FileChannel.open(real, opts);
-    try {
-      if (trunc) {
-        nat.truncate(real, 0); // always, so that mtime and ctime change as open(2) does
-      }
-    } catch (IOException e) {
-      ch.close();
-      throw e;
-    }
-    return handles.add(new Handles.OpenFile(ch, real, write, (flags & O_APPEND) != 0, n.ino(), true));
+    return io.open(node(path), flags);
   }
 
   @Override
@@ -253,7 +201,7 @@ final class UnionEngine implements UnionFileSystem {
     UnionPaths.check(path);
     Optional<Changes.Created> made = changes.create(path, mode, flags, caller);
     if (made.isEmpty()) {
-      return openNode(path, flags & ~(O_CREAT | O_EXCL));
+      return io.open(node(path), flags & ~(O_CREAT | O_EXCL));
     }
     Changes.Created c = made.get();
     int acc = flags & O_ACCMODE;
@@ -264,46 +212,13 @@ final class UnionEngine implements UnionFileSystem {
   @Override
   public int read(long handle, ByteBuffer dst, long offset) throws IOException {
     live();
-    Handles.OpenFile f = handles.file(handle);
-    if (offset < 0) {
-      throw new PosixException(null, null, "read", Posix.EINVAL, "negative offset");
-    }
-    int total = 0;
-    while (dst.hasRemaining()) {
-      int n = f.channel.read(dst, offset + total);
-      if (n < 0) {
-        break;
-      }
-      total += n;
-    }
-    return total;
+    return io.read(handle, dst, offset);
   }
 
   @Override
   public int write(long handle, ByteBuffer src, long offset) throws IOException {
     live();
-    Handles.OpenFile f = handles.file(handle);
-    if (!f.writable) {
-      throw new PosixException(null, null, "write", Posix.EBADF, "handle not open for writing");
-    }
-    if (f.append) {
-      // one lock per file (not per handle), so that appends through several handles never overlap
-      synchronized (APPEND_LOCKS[(int) Math.floorMod(f.ino, (long) APPEND_LOCKS.length)]) {
-        return writeAt(f, src, f.channel.size());
-      }
-    }
-    if (offset < 0) {
-      throw new PosixException(null, null, "write", Posix.EINVAL, "negative offset");
-    }
-    return writeAt(f, src, offset);
-  }
-
-  private static int writeAt(Handles.OpenFile f, ByteBuffer src, long offset) throws IOException {
-    int total = 0;
-    while (src.hasRemaining()) {
-      total += f.channel.write(src, offset + total);
-    }
-    return total;
+    return io.write(handle, src, offset);
   }
 
   @Override
@@ -321,11 +236,7 @@ final class UnionEngine implements UnionFileSystem {
   @Override
   public void release(long handle) throws IOException {
     live();
-    Handles.OpenFile f = handles.removeFile(handle);
-    f.channel.close();
-    if (f.unlinked) {
-      changes.dropOrphan(f.real);
-    }
+    io.release(handle);
   }
 
   @Override
