@@ -4,19 +4,11 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.unionfs.api.error.InvalidArgumentException;
@@ -30,19 +22,6 @@ import org.unionfs.api.posix.Posix;
  * pre-existing directories, never to the bytes of the layer.
  */
 final class Applier {
-  private static final byte CREATED = 1;
-  private static final byte MERGED = 2;
-  private static final Set<OpenOption> NEW_FILE =
-      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-  @SuppressWarnings("unchecked")
-  private static final FileAttribute<Set<PosixFilePermission>>[] PERMS = new FileAttribute[01000];
-
-  static {
-    for (int m = 0; m < 01000; m++) {
-      PERMS[m] = PosixFilePermissions.asFileAttribute(EntryMeta.permissions(m));
-    }
-  }
-
   private final Path root;
   private final WhiteoutFormat format;
   private final ApplyJournal journal;
@@ -50,18 +29,15 @@ final class Applier {
   private final Posix px = Posix.get();
   private final EntryMeta meta;
   /** Paths whose state this apply decided: created here (with all below), or a merged lower dir. */
-  private final Map<String, Byte> state = new HashMap<>();
+  private final ApplyState state = new ApplyState();
   /** Pre-existing directories whose metadata is saved in the journal. */
   private final Set<String> saved = new HashSet<>();
   /** Real directories (never symlinks) known to exist. */
   private final Set<String> verified = new HashSet<>();
   private final List<EntryMeta.DirTimes> dirTimes = new ArrayList<>();
-  private final Map<String, Path> pseudoLinks = new HashMap<>();
+  private final LinkTargets links;
   private long[] rootTimes;
-  private String cachedParent;
-  private boolean cachedParentCreated;
   private TarReader reader;
-  private int merged;
   /** Every path this apply created (so a create below its own directories needs no lstat). */
   private final PathHashes created = new PathHashes();
   /** Worker threads for small files; null when there is a single core. */
@@ -73,6 +49,7 @@ final class Applier {
     this.journal = journal;
     this.rootBefore = rootBefore;
     this.meta = new EntryMeta(format);
+    this.links = new LinkTargets(root, journal, meta);
     int cores = Runtime.getRuntime().availableProcessors();
     this.writers = cores > 1 ? new FileWriters(meta, Math.min(4, cores)) : null;
     verified.add("");
@@ -133,7 +110,7 @@ final class Applier {
     if (first.startsWith(Whiteouts.META_PREFIX) && !rel.equals(Whiteouts.OPAQUE)) {
       // aufs bookkeeping at the top (and our own journal name): never content
       if (first.equals(".wh..wh.plnk") && slash > 0 && e.isRegular()) {
-        keepPseudoLink(rel, e);
+        links.keep(rel, e, reader);
       }
       return;
     }
@@ -167,7 +144,7 @@ final class Applier {
     await(target);
     Optional<FileStat> st = px.lstatIfExists(tp);
     boolean present = st.isPresent();
-    boolean ours = present && fromThisTar(target);
+    boolean ours = present && state.fromThisTar(target);
     if (present && !ours) {
       touch(parent);
       forget(target);
@@ -206,7 +183,7 @@ final class Applier {
 
   /** Moves aside every child of {@code dir} that did not come from this tar, recursing into merges. */
   private void hideLowerChildren(String dir) throws IOException {
-    if (createdHere(dir)) {
+    if (state.createdHere(dir)) {
       return;
     }
     if (writers != null) {
@@ -223,12 +200,11 @@ final class Applier {
         continue;
       }
       String rel = Names.join(dir, name);
-      Byte s = state.get(rel);
-      if (s == null) {
+      if (!state.isRecorded(rel)) {
         touch(dir);
         forget(rel);
         moveAside(rel, true);
-      } else if (s == MERGED) {
+      } else if (state.isMerged(rel)) {
         hideLowerChildren(rel);
       }
     }
@@ -242,7 +218,7 @@ final class Applier {
 
   private void createAs(String rel, String parent, TarEntry e, byte type) throws IOException {
     Path p = root.resolve(rel);
-    if (createdHere(parent)) {
+    if (state.createdHere(parent)) {
       // Below a directory of this tar nothing is lower: a path this apply never created cannot exist.
       if (created.add(rel)) {
         make(rel, p, e, type);
@@ -273,8 +249,7 @@ final class Applier {
       make(rel, p, e, type);
       return;
     }
-    Byte s = state.get(rel);
-    boolean ours = s != null && s == CREATED;
+    boolean ours = state.isCreated(rel);
     if (existing.get().isDirectory() && type == TarEntry.DIR) {
       mergeDirectory(rel, e, existing.get(), ours);
       return;
@@ -283,7 +258,7 @@ final class Applier {
     if (ours) {
       drainIf(existing.get().isDirectory());
       FileTrees.removeTree(p);
-      state.put(rel, CREATED);
+      state.created(rel);
     } else {
       touch(parent);
       moveAside(rel, existing.get().isDirectory());
@@ -312,13 +287,12 @@ final class Applier {
 
   /** Journals the creation of {@code rel} in the pre-existing {@code parent} and marks it as ours. */
   private void recordCreate(String rel, String parent) throws IOException {
-    if (createdHere(parent)) {
+    if (state.createdHere(parent)) {
       return;
     }
     touch(parent);
     journal.created(rel);
-    state.put(rel, CREATED);
-    cachedParent = null;
+    state.created(rel);
   }
 
   private void make(String rel, Path p, TarEntry e, byte type) throws IOException {
@@ -334,7 +308,7 @@ final class Applier {
           writers.submit(rel, p, e, reader.readAll());
           return;
         }
-        try (FileChannel ch = FileChannel.open(p, NEW_FILE, PERMS[e.mode & 0777])) {
+        try (FileChannel ch = FileWriters.create(p, e.mode)) {
           reader.copyData(ch);
         }
         meta.apply(p, e, e.mode & 0777);
@@ -347,8 +321,10 @@ final class Applier {
         meta.applySymlink(p, e);
       }
       case TarEntry.LINK -> {
-        Path target = linkTarget(e);
-        Files.createLink(p, target);
+        String target = Names.clean(e.linkName, e.describe() + " (link target)");
+        await(target);
+        Path targetPath = links.resolve(target, e, verified);
+        Files.createLink(p, targetPath);
         meta.applyXattrs(p, e);
       }
       case TarEntry.CHR, TarEntry.BLK, TarEntry.FIFO -> {
@@ -369,14 +345,11 @@ final class Applier {
   }
 
   private void mergeDirectory(String rel, TarEntry e, FileStat st, boolean ours) throws IOException {
-    if (!ours && !createdHere(rel)) {
+    if (!ours && !state.createdHere(rel)) {
       if (saved.add(rel)) {
         journal.saveMetadata(rel, st, meta.xattrNamesToSave(e));
       }
-      if (state.put(rel, MERGED) == null) {
-        merged++;
-      }
-      cachedParent = null;
+      state.merged(rel);
     }
     meta.apply(root.resolve(rel), e, -1);
     if (!rel.isEmpty()) {
@@ -386,7 +359,7 @@ final class Applier {
 
   /** Saves the metadata of a pre-existing directory before the first change in or of it. */
   private void touch(String dir) throws IOException {
-    if (saved.contains(dir) || createdHere(dir)) {
+    if (saved.contains(dir) || state.createdHere(dir)) {
       return;
     }
     FileStat st = px.lstat(root.resolve(dir));
@@ -431,98 +404,11 @@ final class Applier {
     }
   }
 
-  /** The target of a hardlink: an existing non-directory inside the layer, reached without symlinks. */
-  private Path linkTarget(TarEntry e) throws IOException {
-    String target = Names.clean(e.linkName, e.describe() + " (link target)");
-    if (target.isEmpty()) {
-      throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink to the layer root");
-    }
-    if (target.startsWith(Whiteouts.META_PREFIX)) {
-      Path pseudo = pseudoLinks.get(target);
-      if (pseudo == null) {
-        throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink target '"
-            + target + "' is not in the layer");
-      }
-      return pseudo;
-    }
-    await(target);
-    String parent = Names.parent(target);
-    if (!verified.contains(parent)) {
-      String cur = "";
-      for (String part : parent.isEmpty() ? new String[0] : parent.split("/")) {
-        cur = Names.join(cur, part);
-        Optional<FileStat> st = px.lstatIfExists(root.resolve(cur));
-        if (st.isEmpty() || !st.get().isDirectory()) {
-          throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink target '"
-              + target + "' is not in the layer (through '" + cur + "')");
-        }
-      }
-    }
-    Path p = root.resolve(target);
-    Optional<FileStat> st = px.lstatIfExists(p);
-    if (st.isEmpty()) {
-      throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink target '" + target
-          + "' is not in the layer");
-    }
-    if (st.get().isDirectory()) {
-      throw new InvalidArgumentException("layer tar: " + e.describe() + ": hardlink to a directory");
-    }
-    return p;
-  }
-
-  private void keepPseudoLink(String rel, TarEntry e) throws IOException {
-    Path p = journal.scratch().resolve(Integer.toString(pseudoLinks.size()));
-    try (FileChannel ch = FileChannel.open(p, NEW_FILE, PERMS[e.mode & 0777])) {
-      reader.copyData(ch);
-    }
-    meta.apply(p, e, e.mode & 0777);
-    pseudoLinks.put(rel, p);
-  }
-
-  /** Whether {@code rel} or an ancestor was created by this apply. */
-  private boolean createdHere(String rel) {
-    if (rel.equals(cachedParent)) {
-      return cachedParentCreated;
-    }
-    boolean created = false;
-    String p = rel;
-    while (true) {
-      Byte s = state.get(p);
-      if (s != null && s == CREATED) {
-        created = true;
-        break;
-      }
-      if (p.isEmpty()) {
-        break;
-      }
-      p = Names.parent(p);
-    }
-    cachedParent = rel;
-    cachedParentCreated = created;
-    return created;
-  }
-
-  private boolean fromThisTar(String rel) {
-    return state.containsKey(rel) || createdHere(rel);
-  }
-
   /** Drops what is known about {@code rel} and below before it is moved or removed. */
   private void forget(String rel) {
     if (verified.contains(rel)) {
       verified.removeIf(v -> Names.isUnder(v, rel));
     }
-    if (state.containsKey(rel) || (merged > 0 && hasMergedBelow(rel))) {
-      state.keySet().removeIf(k -> Names.isUnder(k, rel));
-    }
-    cachedParent = null;
-  }
-
-  private boolean hasMergedBelow(String rel) {
-    for (Map.Entry<String, Byte> s : state.entrySet()) {
-      if (s.getValue() == MERGED && Names.isUnder(s.getKey(), rel)) {
-        return true;
-      }
-    }
-    return false;
+    state.forget(rel);
   }
 }
