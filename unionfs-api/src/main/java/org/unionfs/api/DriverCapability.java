@@ -19,6 +19,13 @@ public enum DriverCapability {
   XATTRS,
   /** A directory that came from a lower layer can be renamed in a child (no EXDEV). */
   RENAME_DIRECTORY_FROM_LOWER,
+  /**
+   * A file hard-linked in a lower layer stays one inode when one of its names is changed in a child
+   * layer: every name sees the change (a full copy, a block-level snapshot, aufs-style pseudo-links).
+   * Kernel overlayfs mounted with {@code index=off}, as Docker mounts it, copies up only the changed
+   * name, so the other names keep the old content; overlay2 does not declare this.
+   */
+  HARDLINKS_ACROSS_LAYERS,
   /** The driver needs root (mounts, device nodes, loop devices). */
   REQUIRES_ROOT,
   /**

@@ -29,11 +29,12 @@ public abstract class LayeringChecks extends ConformanceBase {
   void randomLayers_matchFlatOracle_withChangesAndDiffRoundTrip(long seed) throws IOException {
     RandomFixtures random = new RandomFixtures(seed, Host.isRoot());
     boolean renameLowerDirs = has(DriverCapability.RENAME_DIRECTORY_FROM_LOWER);
+    boolean lowerHardlinksSplit = !has(DriverCapability.HARDLINKS_ACROSS_LAYERS);
     LayerChain chain = new LayerChain(driver, work, "s" + seed, true);
     for (int i = 0; i < LAYERS; i++) {
       chain.add((oracle, clock) -> {
         Set<String> lowerDirs = renameLowerDirs ? Set.of() : directories(TreeManifest.of(oracle));
-        return random.generate(oracle, OPS_PER_LAYER, clock, lowerDirs);
+        return random.generate(oracle, OPS_PER_LAYER, clock, lowerDirs, lowerHardlinksSplit);
       });
     }
     chain.verifyAll();

@@ -52,22 +52,44 @@ public final class RandomFixtures {
    */
   public Fixture generate(Path oracle, int count, Fixture.Clock clock, Set<String> unrenamableDirs)
       throws IOException {
+    return generate(oracle, count, clock, unrenamableDirs, false);
+  }
+
+  /**
+   * As {@link #generate(Path, int, Fixture.Clock, Set)}, for a driver on which a change to one name of
+   * a file hard-linked in a lower layer copies up that name alone (kernel overlayfs with
+   * {@code index=off}, as Docker mounts it): with {@code lowerHardlinksSplit}, no operation changes,
+   * renames, removes or links to a file that is hard-linked when the layer starts.
+   */
+  public Fixture generate(Path oracle, int count, Fixture.Clock clock, Set<String> unrenamableDirs,
+      boolean lowerHardlinksSplit) throws IOException {
+    Set<String> frozen = new java.util.HashSet<>();
+    if (lowerHardlinksSplit) {
+      TreeManifest.of(oracle).hardlinkGroups().forEach(frozen::addAll);
+    }
     Fixture.Recorder recorder = new Fixture.Recorder(oracle, clock);
     for (int i = 0; i < count; i++) {
-      for (FsOp op : next(TreeManifest.of(oracle), clock, unrenamableDirs)) {
+      for (FsOp op : next(TreeManifest.of(oracle), clock, unrenamableDirs, frozen)) {
         recorder.run(op);
       }
     }
     return recorder.fixture();
   }
 
-  private List<FsOp> next(TreeManifest tree, Fixture.Clock clock, Set<String> unrenamableDirs) {
+  private List<FsOp> next(TreeManifest tree, Fixture.Clock clock, Set<String> unrenamableDirs,
+      Set<String> frozen) {
     List<Entry> dirs = new ArrayList<>();
     List<Entry> files = new ArrayList<>();
     List<Entry> others = new ArrayList<>();
+    List<Entry> changeable = new ArrayList<>(); // every entry but the root and the frozen
     for (Entry e : tree.entries().values()) {
+      if (!e.path().equals("/") && !frozen.contains(e.path())) {
+        changeable.add(e);
+      }
       if (e.isDirectory()) {
         dirs.add(e);
+      } else if (frozen.contains(e.path())) {
+        continue;
       } else if (e.isRegularFile()) {
         files.add(e);
       } else {
@@ -112,12 +134,12 @@ public final class RandomFixtures {
       if (!nonRootDirs.isEmpty()) {
         return List.of(new FsOp.Chmod(pick(nonRootDirs).path(), dirMode()));
       }
-    } else if (roll < 65 && privileged && tree.entries().size() > 1) {
-      Entry e = pick(new ArrayList<>(tree.entries().values()).subList(1, tree.entries().size()));
+    } else if (roll < 65 && privileged && !changeable.isEmpty()) {
+      Entry e = pick(changeable);
       return List.of(new FsOp.Chown(e.path(), IDS[random.nextInt(IDS.length)],
           IDS[random.nextInt(IDS.length)]));
-    } else if (roll < 69 && tree.entries().size() > 1) {
-      Entry e = pick(new ArrayList<>(tree.entries().values()).subList(1, tree.entries().size()));
+    } else if (roll < 69 && !changeable.isEmpty()) {
+      Entry e = pick(changeable);
       long sec = clock.startSec() + random.nextInt(50_000);
       long nsec = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(999_999_999);
       return List.of(new FsOp.SetTimes(e.path(), sec, nsec));

@@ -42,7 +42,8 @@ final class FakeCopyingDriver implements ProtoDriver {
 
   @Override
   public Set<DriverCapability> capabilities() {
-    return EnumSet.of(DriverCapability.XATTRS, DriverCapability.RENAME_DIRECTORY_FROM_LOWER);
+    return EnumSet.of(DriverCapability.XATTRS, DriverCapability.RENAME_DIRECTORY_FROM_LOWER,
+        DriverCapability.HARDLINKS_ACROSS_LAYERS);
   }
 
   @Override
