@@ -100,7 +100,7 @@ class UnionOracleTest {
       if (withRoot) {
         all.add("/");
       }
-      return all.isEmpty() ? "/" : all.get(rnd.nextInt(all.size()));
+      return all.isEmpty() ? "/absent" + (counter++) : all.get(rnd.nextInt(all.size()));
     }
 
     private String dir() throws IOException {
@@ -150,7 +150,7 @@ class UnionOracleTest {
     }
 
     String next() throws IOException {
-      int op = rnd.nextInt(19);
+      int op = rnd.nextInt(21);
       switch (op) {
         case 0 -> {
           String p = target();
@@ -315,6 +315,49 @@ class UnionOracleTest {
           }, () -> OracleLibc.unlink(o(p)));
           gone(p);
           return d;
+        }
+        case 19 -> {
+          String p = file();
+          if (p == null) {
+            return "no file";
+          }
+          long size = rnd.nextInt(50000);
+          return both("ftruncate through a handle " + p + " " + size, () -> {
+            long h = fs.open(p, UnionFileSystem.O_RDWR);
+            fs.ftruncate(h, size);
+            assertThat(fs.fgetattr(h).size()).as("fgetattr after ftruncate").isEqualTo(size);
+            assertThat(fs.fgetattr(h).ino()).as("fgetattr inode").isEqualTo(fs.getattr(p).ino());
+            fs.release(h);
+          }, () -> OracleLibc.truncate(o(p), size));
+        }
+        case 20 -> {
+          String d = dir();
+          List<String> seen = new ArrayList<>();
+          long h = fs.opendir(d);
+          long[] at = {0};
+          int chunk = 1 + rnd.nextInt(5);
+          while (true) {
+            int[] n = {0};
+            fs.readdir(h, at[0], (e, next) -> {
+              if (n[0] == chunk) {
+                return false;
+              }
+              n[0]++;
+              seen.add(e.name());
+              at[0] = next;
+              return true;
+            });
+            if (n[0] < chunk) {
+              break;
+            }
+          }
+          fs.releasedir(h);
+          List<String> expected = new ArrayList<>(List.of(".", ".."));
+          for (Path c : LayerFixture.list(o(d))) {
+            expected.add(c.getFileName().toString());
+          }
+          assertThat(seen).as("readdir of %s in chunks of %d", d, chunk).containsExactlyInAnyOrderElementsOf(expected);
+          return "readdir " + d;
         }
         default -> {
           String p = target();
