@@ -72,6 +72,7 @@ final class Applier {
       size += e.size;
       entry(e);
     }
+    tar.drainTrailer(1 << 20);
     if (writers != null) {
       writers.drain();
       writers.close();

@@ -172,6 +172,24 @@ final class TarReader {
     }
   }
 
+  /**
+   * Reads what follows the end-of-archive blocks (GNU tar pads to 10 KiB records; a compressed stream
+   * still has its trailer, whose checksum is verified this way), up to {@code max} bytes, so that a
+   * caller hashing the stream sees it whole. More than {@code max} bytes of trailing data are left
+   * unread.
+   */
+  void drainTrailer(long max) throws IOException {
+    long left = max - (lim - pos);
+    pos = lim;
+    while (left > 0) {
+      int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (n < 0) {
+        return;
+      }
+      left -= n;
+    }
+  }
+
   /** Bytes of the current member's data still unread. */
   long remaining() {
     return remaining;

@@ -86,6 +86,16 @@ class LayerApplyCompressionTest {
   }
 
   @Test
+  void aBadGzipTrailerAfterTheLastMemberIsStillAnError() throws Exception {
+    byte[] gz = compressed(GZIPOutputStream::new);
+    gz[gz.length - 8] ^= 0x01; // the CRC32 of the trailer
+    Path layer = Files.createDirectory(tmp.resolve("layer"));
+    assertThatThrownBy(() -> LayerTar.apply(layer, new ByteArrayInputStream(gz), WhiteoutFormat.DELETE))
+        .isInstanceOf(java.io.IOException.class);
+    assertThat(LayerApplySupport.paths(layer)).isEmpty();
+  }
+
+  @Test
   void xzIsRefusedWithAClearError() throws Exception {
     byte[] xz = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 1, 2};
     Path layer = Files.createDirectory(tmp.resolve("layer"));
