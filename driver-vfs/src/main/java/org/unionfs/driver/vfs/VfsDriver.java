@@ -95,12 +95,14 @@ final class VfsDriver implements ProtoDriver {
   }
 
   /**
-   * XATTRS always; COPY_ON_WRITE when the home cloned a probe file at open; QUOTA when the home has
-   * project quotas (probed on the first call).
+   * XATTRS, RENAME_DIRECTORY_FROM_LOWER and HARDLINKS_ACROSS_LAYERS always (a layer is a full copy:
+   * nothing of the parent is shared at the directory or inode level); COPY_ON_WRITE when the home
+   * cloned a probe file at open; QUOTA when the home has project quotas (probed on the first call).
    */
   @Override
   public Set<DriverCapability> capabilities() {
-    EnumSet<DriverCapability> caps = EnumSet.of(DriverCapability.XATTRS);
+    EnumSet<DriverCapability> caps = EnumSet.of(DriverCapability.XATTRS,
+        DriverCapability.RENAME_DIRECTORY_FROM_LOWER, DriverCapability.HARDLINKS_ACROSS_LAYERS);
     if (reflink) {
       caps.add(DriverCapability.COPY_ON_WRITE);
     }

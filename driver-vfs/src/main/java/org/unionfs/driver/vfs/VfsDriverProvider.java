@@ -25,13 +25,15 @@ public final class VfsDriverProvider implements GraphDriverProvider {
   }
 
   /**
-   * {@link DriverCapability#XATTRS}: known without probing. An opened driver adds
+   * {@link DriverCapability#XATTRS}, {@link DriverCapability#RENAME_DIRECTORY_FROM_LOWER} and
+   * {@link DriverCapability#HARDLINKS_ACROSS_LAYERS}: known without probing. An opened driver adds
    * {@link DriverCapability#COPY_ON_WRITE} where the home clones files and {@link DriverCapability#QUOTA}
    * where it has xfs project quotas.
    */
   @Override
   public Set<DriverCapability> capabilities() {
-    return Set.of(DriverCapability.XATTRS);
+    return Set.of(DriverCapability.XATTRS, DriverCapability.RENAME_DIRECTORY_FROM_LOWER,
+        DriverCapability.HARDLINKS_ACROSS_LAYERS);
   }
 
   /** vfs runs everywhere; only malformed options make it unusable. Touches nothing. */
