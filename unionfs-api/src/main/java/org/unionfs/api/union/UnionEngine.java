@@ -47,7 +47,14 @@ final class UnionEngine implements UnionFileSystem {
     upper = config.writable() ? new Upper(lookup, inodes, config.whiteoutFormat(), config.root()) : null;
     changes = new Changes(config, lookup, upper, handles);
     io = new FileIo(lookup, upper != null, changes, handles);
-    lookup.resolve("/");
+    try {
+      lookup.resolve("/");
+    } catch (IOException | RuntimeException e) {
+      if (upper != null) {
+        upper.close(); // give the branch back
+      }
+      throw e;
+    }
   }
 
   /** The union's own xattrs, never shown nor settable through it. */
@@ -389,7 +396,7 @@ final class UnionEngine implements UnionFileSystem {
     if (upper != null) {
       lookup.lock.writeLock().lock();
       try {
-        upper.removeOrphans();
+        upper.close();
       } finally {
         lookup.lock.writeLock().unlock();
       }

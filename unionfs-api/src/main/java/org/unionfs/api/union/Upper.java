@@ -33,6 +33,7 @@ final class Upper {
   private final Posix posix = Posix.get();
   private final UnionNative nat = UnionNative.get();
   private final AtomicLong seq = new AtomicLong();
+  private java.nio.channels.FileChannel lockChannel;
 
   Upper(Lookup lookup, Inodes inodes, WhiteoutFormat format, boolean root) throws IOException {
     this.lookup = lookup;
@@ -41,8 +42,41 @@ final class Upper {
     this.root = root;
     this.top = lookup.real(0, "/");
     this.orph = top.resolve(UnionPaths.ORPH);
+    refuseIfInUse();
     removeOrphans(); // leftovers of a crash: unfinished copy-ups, files unlinked while open
     createBookkeeping();
+    lockChannel = java.nio.channels.FileChannel.open(orph.resolve("lock"),
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+    lockChannel.lock(); // held while the union is open, so that no second union shares this branch
+  }
+
+  /** Another union (in any process) that holds the lock of this branch would lose its bookkeeping. */
+  private void refuseIfInUse() throws IOException {
+    Path lock = orph.resolve("lock");
+    if (posix.lstatIfExists(lock).isEmpty()) {
+      return;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock l = ch.tryLock();
+      if (l == null) {
+        throw new java.nio.file.FileSystemException(top.toString(), null,
+            "read-write branch in use by another union");
+      }
+      l.release();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      throw new java.nio.file.FileSystemException(top.toString(), null,
+          "read-write branch in use by another union in this process");
+    }
+  }
+
+  /** Releases the branch: the lock, then the bookkeeping directory. */
+  void close() throws IOException {
+    if (lockChannel != null) {
+      lockChannel.close();
+      lockChannel = null;
+    }
+    removeOrphans();
   }
 
   Path real(String path) {

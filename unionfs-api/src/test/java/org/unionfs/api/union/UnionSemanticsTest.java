@@ -376,6 +376,21 @@ class UnionSemanticsTest {
   }
 
   @Test
+  void aSecondUnionOnTheSameReadWriteBranchIsRefused() throws IOException {
+    open(WhiteoutFormat.AUFS);
+    assertThatThrownBy(() -> UnionFileSystem.open(UnionConfig.of(upper, List.of(low))))
+        .isInstanceOf(java.nio.file.FileSystemException.class).hasMessageContaining("in use");
+    fs.close();
+    UnionFileSystem.open(UnionConfig.of(upper, List.of(low))).close(); // free again
+    // a lock file left by a crashed union (nobody holds it) does not block
+    Files.createDirectories(upper.resolve(".wh..wh.orph"));
+    Files.createFile(upper.resolve(".wh..wh.orph/lock"));
+    Files.createFile(upper.resolve(".wh..wh.orph/tmp.7"));
+    UnionFileSystem.open(UnionConfig.of(upper, List.of(low))).close();
+    assertThat(upper.resolve(".wh..wh.orph")).doesNotExist();
+  }
+
+  @Test
   void branchesMustBeOnTheDefaultFileSystem() throws IOException {
     try (var jimfs = com.google.common.jimfs.Jimfs.newFileSystem(com.google.common.jimfs.Configuration.unix())) {
       Path p = Files.createDirectory(jimfs.getPath("/branch"));
