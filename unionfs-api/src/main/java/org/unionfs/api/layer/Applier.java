@@ -22,6 +22,14 @@ import org.unionfs.api.posix.Posix;
  * pre-existing directories, never to the bytes of the layer.
  */
 final class Applier {
+  /**
+   * Worker threads for small files: the number of cores (at most 4), none on one core; the system
+   * property {@code unionfs.apply.writers} overrides it (0 writes everything on the calling thread).
+   */
+  static final int WRITER_THREADS = Integer.getInteger("unionfs.apply.writers",
+      Runtime.getRuntime().availableProcessors() > 1
+          ? Math.min(4, Runtime.getRuntime().availableProcessors()) : 0);
+
   private final Path root;
   private final WhiteoutFormat format;
   private final ApplyJournal journal;
@@ -50,8 +58,8 @@ final class Applier {
     this.rootBefore = rootBefore;
     this.meta = new EntryMeta(format);
     this.links = new LinkTargets(root, journal, meta);
-    int cores = Runtime.getRuntime().availableProcessors();
-    this.writers = cores > 1 ? new FileWriters(meta, Math.min(4, cores)) : null;
+    int threads = WRITER_THREADS;
+    this.writers = threads > 0 ? new FileWriters(meta, threads) : null;
     verified.add("");
   }
 

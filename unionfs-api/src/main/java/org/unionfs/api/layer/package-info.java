@@ -68,7 +68,8 @@
  * Tars are read and written in one streaming pass with 1 MiB / 256 KiB buffers; file data is never held
  * whole (memory is constant in the size of a layer, {@code -Xmx64m} suffices for any size), except that
  * files up to 1 MiB are handed to worker threads (at most 32 MiB in flight) so that inode creation uses
- * every core. Per entry the apply makes one create call, its data writes, {@code lchown}, {@code chmod}
+ * every core (as many threads as cores, at most 4; system property {@code unionfs.apply.writers}
+ * overrides, 0 for none). Per entry the apply makes one create call, its data writes, {@code lchown}, {@code chmod}
  * only when the create's mode was not already right, xattr calls only for entries that carry xattrs, and
  * {@code utimensat}; below a directory it created it needs no {@code lstat}. Change detection makes one
  * {@code lstat} per entry and side, reads {@code security.capability} only for stat-equal pairs, and
