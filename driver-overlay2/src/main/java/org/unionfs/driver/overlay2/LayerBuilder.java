@@ -2,7 +2,6 @@ package org.unionfs.driver.overlay2;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -96,10 +95,6 @@ final class LayerBuilder {
   private static void mkdir(Path dir, String mode) throws IOException {
     Files.createDirectory(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode)); // not subject to umask
-  }
-
-  static boolean isDirectory(Path p) {
-    return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
   }
 
   private static String shortRandom() {

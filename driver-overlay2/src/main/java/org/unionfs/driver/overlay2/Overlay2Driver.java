@@ -316,11 +316,6 @@ final class Overlay2Driver implements GraphDriver {
     return diffs.diffSize(LayerIds.require(id), LayerIds.requireParent(parent));
   }
 
-  /** The lock of one layer, for the diff side. */
-  PerKeyLock.Held lock(String id) {
-    return locks.lock(id);
-  }
-
   // ---- lifecycle ----
 
   private void requireOpen() {

@@ -3,7 +3,6 @@ package org.unionfs.driver.overlay2;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.unionfs.api.error.NotSupportedException;
@@ -149,9 +148,5 @@ final class OverlayProbe {
       }
       Trees.deleteRecursively(path);
     }
-  }
-
-  static boolean isDirectoryNoFollow(Path p) {
-    return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
   }
 }
