@@ -26,9 +26,10 @@ final class Applier {
    * Worker threads for small files: the number of cores (at most 4), none on one core; the system
    * property {@code unionfs.apply.writers} overrides it (0 writes everything on the calling thread).
    */
-  static final int WRITER_THREADS = Integer.getInteger("unionfs.apply.writers",
-      Runtime.getRuntime().availableProcessors() > 1
-          ? Math.min(4, Runtime.getRuntime().availableProcessors()) : 0);
+  static int writerThreads() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return Integer.getInteger("unionfs.apply.writers", cores > 1 ? Math.min(4, cores) : 0);
+  }
 
   private final Path root;
   private final WhiteoutFormat format;
@@ -58,7 +59,7 @@ final class Applier {
     this.rootBefore = rootBefore;
     this.meta = new EntryMeta(format);
     this.links = new LinkTargets(root, journal, meta);
-    int threads = WRITER_THREADS;
+    int threads = writerThreads();
     this.writers = threads > 0 ? new FileWriters(meta, threads) : null;
     verified.add("");
   }

@@ -24,6 +24,21 @@ class LayerApplyBasicTest {
 
   @Test
   void gnuTarOfARichTreeAppliesLikeGnuTarExtracts() throws Exception {
+    gnuTarRoundTrip();
+  }
+
+  @Test
+  void theSameWithoutWriterThreads() throws Exception {
+    System.setProperty("unionfs.apply.writers", "0");
+    try {
+      assertThat(Applier.writerThreads()).isZero();
+      gnuTarRoundTrip();
+    } finally {
+      System.clearProperty("unionfs.apply.writers");
+    }
+  }
+
+  private void gnuTarRoundTrip() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     sh("sh", "-c", "cd " + src + " && mkdir -p a/b/c d && echo hi > a/b/c/f && echo x > g"
         + " && ln g a/hard && ln -s ../g a/sym && chmod 4755 g && mkfifo d/fifo && chmod 0700 d"
