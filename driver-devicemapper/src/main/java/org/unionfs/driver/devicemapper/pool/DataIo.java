@@ -1,0 +1,122 @@
+package org.unionfs.driver.devicemapper.pool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/** Reads and writes of thin devices through their mappings, with copy-on-write of shared blocks. */
+final class DataIo {
+  private static final int CHUNK = 1 << 20;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CHUNK);
+
+  private DataIo() {}
+
+  static void read(ThinPool pool, PoolState.Device d, long offset, ByteBuffer dst) throws IOException {
+    int bs = pool.blockSize();
+    long pos = offset;
+    while (dst.hasRemaining()) {
+      long v = pos / bs;
+      int inner = (int) (pos % bs);
+      int n = Math.min(bs - inner, dst.remaining());
+      long m = d.map.get(v);
+      ByteBuffer part = dst.slice(dst.position(), n);
+      if (m == 0) {
+        while (part.hasRemaining()) {
+          part.put(ZEROS.duplicate().limit(Math.min(CHUNK, part.remaining())));
+        }
+      } else {
+        readFully(pool.data(), part, BlockMap.dataBlock(m) * bs + inner);
+      }
+      dst.position(dst.position() + n);
+      pos += n;
+    }
+  }
+
+  static void write(ThinPool pool, PoolState.Device d, long offset, ByteBuffer src) throws IOException {
+    int bs = pool.blockSize();
+    PoolState s = pool.state();
+    if (!src.hasRemaining()) {
+      return;
+    }
+    long last = (offset + src.remaining() - 1) / bs;
+    long need = 0;
+    for (long v = offset / bs; v <= last; v++) {
+      long m = d.map.get(v);
+      if (m == 0 || !inPlace(s, d, m)) {
+        need++;
+      }
+    }
+    pool.reserve(need); // all-or-nothing: an ENOSPC leaves the device untouched
+    FileChannel ch = pool.data();
+    long pos = offset;
+    while (src.hasRemaining()) {
+      long v = pos / bs;
+      int inner = (int) (pos % bs);
+      int n = Math.min(bs - inner, src.remaining());
+      ByteBuffer part = src.slice(src.position(), n);
+      long m = d.map.get(v);
+      if (m != 0 && inPlace(s, d, m)) {
+        writeFully(ch, part, BlockMap.dataBlock(m) * bs + inner);
+      } else {
+        long nb = s.allocate();
+        if (n < bs) {
+          fillBlock(ch, m == 0 ? -1 : BlockMap.dataBlock(m), nb, bs);
+        }
+        writeFully(ch, part, nb * bs + inner);
+        s.map(d.id, v, nb, s.time);
+      }
+      src.position(src.position() + n);
+      pos += n;
+    }
+  }
+
+  /**
+   * Whether a mapped block may be written in place: only this device maps it, and either it was
+   * allocated in the open transaction or this device mapped it alone at the last commit too (so no
+   * committed mapping of another device can see the new bytes).
+   */
+  static boolean inPlace(PoolState s, PoolState.Device d, long packed) {
+    long b = BlockMap.dataBlock(packed);
+    if (s.ref[(int) b] != 1) {
+      return false;
+    }
+    int committed = s.committedRef(b);
+    return committed == 0 || (committed == 1 && !d.createdInTransaction);
+  }
+
+  /** Copies block {@code from} (or zeros when -1) to block {@code to} before a partial write. */
+  private static void fillBlock(FileChannel ch, long from, long to, int bs) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocateDirect(Math.min(CHUNK, bs));
+    for (long done = 0; done < bs; done += buf.capacity()) {
+      buf.clear();
+      if (from < 0) {
+        writeFully(ch, ZEROS.duplicate().limit(buf.capacity()), to * bs + done);
+      } else {
+        readFully(ch, buf, from * bs + done);
+        buf.flip();
+        writeFully(ch, buf, to * bs + done);
+      }
+    }
+  }
+
+  static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+    long pos = at;
+    while (b.hasRemaining()) {
+      int r = ch.read(b, pos);
+      if (r < 0) { // past the end of a shorter data file: unwritten, so zeros
+        while (b.hasRemaining()) {
+          b.put((byte) 0);
+        }
+        return;
+      }
+      pos += r;
+    }
+  }
+
+  static void writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+    long pos = at;
+    while (b.hasRemaining()) {
+      pos += ch.write(b, pos);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * A dm-thin thin-provisioning pool in pure Java (no kernel device-mapper, no root).
+ *
+ * <h2>On-disk layout</h2>
+ *
+ * <pre>
+ * &lt;home&gt;/devicemapper/
+ *   data       sparse; data block b at byte b * blockSize (Docker's loop-lvm "data" file, 100 GiB default)
+ *   metadata   sparse (2 GiB default), 4 KiB slots, big-endian:
+ *     [0, 4096)      superblock slot 0   } the valid slot with the higher generation is current;
+ *     [4096, 8192)   superblock slot 1   } a commit writes the other one (crc32c over bytes 0..92)
+ *                    u64 magic "UFSDMTP1", u32 version 1, u32 block size, u64 generation,
+ *                    u64 data blocks, u64 metadata bytes, u64 checkpoint offset, u64 checkpoint length,
+ *                    u32 checkpoint crc32c, u32 half, u64 journal offset, u64 journal length,
+ *                    u64 transaction id, u32 time, u32 crc32c
+ *     [8192, size/2) half 0: checkpoint, then from the next 4 KiB boundary its journal
+ *     [size/2, size) half 1: the same; a new checkpoint always goes to the half not in use
+ * </pre>
+ *
+ * A checkpoint ({@link org.unionfs.driver.devicemapper.pool.Checkpoint}) is a full image: devices,
+ * their mappings and the data-block reference counts. The journal
+ * ({@link org.unionfs.driver.devicemapper.pool.Journal}) holds the records of every commit since,
+ * each with its own crc32c. The committed state is the checkpoint plus the journal up to the length
+ * the superblock names; bytes after it are an interrupted commit and are ignored.
+ *
+ * <h2>Semantics</h2>
+ *
+ * As the kernel's dm-thin: 24-bit device ids, {@code create_thin}, {@code create_snap} (the pool time
+ * advances; origin and snapshot share every block), {@code delete}, discard of whole blocks,
+ * {@code set_transaction_id} compare-and-swap, and mappings carrying the pool time of their write.
+ * Thin devices have no size here (the table gives it in the kernel; the driver keeps it).
+ * {@link org.unionfs.driver.devicemapper.pool.ThinXml} speaks thin-provisioning-tools' XML;
+ * {@link org.unionfs.driver.devicemapper.pool.PoolVerifier} checks what {@code thin_check} does not.
+ */
+package org.unionfs.driver.devicemapper.pool;
