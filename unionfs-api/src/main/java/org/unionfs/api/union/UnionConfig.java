@@ -42,6 +42,17 @@ public record UnionConfig(
             "only the first branch may be read-write: " + branches.get(i).path());
       }
     }
+    for (int i = 0; i < branches.size(); i++) {
+      for (int j = 0; j < branches.size(); j++) {
+        Path a = branches.get(i).path();
+        Path b = branches.get(j).path();
+        if (i != j && a.startsWith(b)) {
+          // overlayfs refuses overlapping layers too: one branch would see the other's markers as content
+          throw new IllegalArgumentException(a.equals(b) ? "branch given twice: " + a
+              : "branch " + a + " lies inside branch " + b);
+        }
+      }
+    }
   }
 
   /**

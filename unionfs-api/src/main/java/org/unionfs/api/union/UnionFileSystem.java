@@ -60,7 +60,12 @@ public interface UnionFileSystem extends Closeable {
   int W_OK = 2;
   int R_OK = 4;
 
-  /** Opens the union described by {@code config}; the branches must exist. */
+  /**
+   * Opens the union described by {@code config}. The branches must exist ({@link java.nio.file.NoSuchFileException}
+   * / {@link java.nio.file.NotDirectoryException} naming the branch otherwise). The read-write branch is locked
+   * until {@link #close()}: a second union on it, in any process, fails with a
+   * {@link java.nio.file.FileSystemException} whose reason says "in use".
+   */
   static UnionFileSystem open(UnionConfig config) throws IOException {
     return new UnionEngine(java.util.Objects.requireNonNull(config, "config"));
   }

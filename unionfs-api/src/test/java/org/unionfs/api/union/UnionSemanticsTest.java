@@ -391,6 +391,20 @@ class UnionSemanticsTest {
   }
 
   @Test
+  void badConfigurationsAreRefusedWithTheirPath() {
+    assertThatThrownBy(() -> UnionConfig.of(upper, List.of(low, low)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice").hasMessageContaining(low.toString());
+    assertThatThrownBy(() -> UnionConfig.of(low.resolve("inner"), List.of(low)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inside");
+    assertThatThrownBy(() -> new UnionConfig(List.of(UnionConfig.Branch.readOnly(low),
+        UnionConfig.Branch.readWrite(upper)), WhiteoutFormat.AUFS, DirectoryRename.COPY_UP, true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first branch");
+    assertThatThrownBy(() -> UnionFileSystem.open(UnionConfig.of(upper, List.of(tmp.resolve("missing")))))
+        .isInstanceOf(NoSuchFileException.class).hasMessageContaining("missing");
+    assertThat(upper.resolve(".wh..wh.orph")).doesNotExist(); // a failed open leaves nothing behind
+  }
+
+  @Test
   void branchesMustBeOnTheDefaultFileSystem() throws IOException {
     try (var jimfs = com.google.common.jimfs.Jimfs.newFileSystem(com.google.common.jimfs.Configuration.unix())) {
       Path p = Files.createDirectory(jimfs.getPath("/branch"));
