@@ -43,6 +43,9 @@ public final class UnionMount {
       }
     }
     Path mnt = mountPoint.toAbsolutePath().normalize();
+    // the mount point first: a busy one must be reported as such, not as a branch in use
+    MountPreflight.requireDevFuse();
+    MountPreflight.requireMountPoint(mnt, options.nonEmpty());
     UnionConfig config = branches.withWhiteoutFormat(options.whiteoutFormat())
         .withDirectoryRename(options.directoryRename());
     UnionFileSystem union;
