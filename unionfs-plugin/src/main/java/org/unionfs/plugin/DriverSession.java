@@ -91,6 +91,12 @@ final class DriverSession implements AutoCloseable {
       LOG.warn("ignoring state file {}: it is for driver {}", state, saved.get("driver"));
       return false;
     }
+    if (!Files.isDirectory(savedRoot)) {
+      // The data root is gone (a test run cleaned up); do not recreate it from a stale note.
+      LOG.warn("ignoring state file {}: {} no longer exists", state, savedRoot);
+      Files.deleteIfExists(state);
+      return false;
+    }
     open(savedRoot, options);
     LOG.info("resumed driver {} under {} from {}", config.driver(), savedRoot, state);
     return true;
