@@ -91,7 +91,9 @@ final class Renames {
       Path rf = upper.real(from);
       Path rt = upper.real(to);
       if (opaque) {
-        upper.markOpaque(rf);
+        FileStat before = posix.lstat(rf);
+        upper.markOpaque(rf); // the aufs marker is an entry: keep the moved directory's times as rename does
+        posix.setTimes(rf, before.atimeSec(), before.atimeNsec(), before.mtimeSec(), before.mtimeNsec());
       }
       Optional<FileStat> atTo = posix.lstatIfExists(rt);
       if (atTo.isPresent() && !atTo.get().isDirectory()) {

@@ -239,6 +239,24 @@ class UnionSemanticsTest {
   }
 
   @Test
+  void directoryRenamedOntoAnEmptyMergedDirectoryHidesItsLowerContent() throws IOException {
+    for (WhiteoutFormat format : WhiteoutFormat.values()) {
+      write(low.resolve("target-" + format + "/old"), "x");
+      open(format);
+      fs.unlink("/target-" + format + "/old"); // merged view now empty, lower content whited out
+      fs.mkdir("/src-" + format, 0755, Caller.PROCESS);
+      fs.utimens("/src-" + format, 1000, 0, 2000, 5);
+      fs.rename("/src-" + format, "/target-" + format, 0);
+      assertThat(names("/target-" + format)).isEmpty();
+      assertThat(fs.getattr("/target-" + format).mtimeSec()).isEqualTo(2000);
+      fs.close();
+      open(format);
+      assertThat(names("/target-" + format)).isEmpty();
+      fs.close();
+    }
+  }
+
+  @Test
   void renameFlags() throws IOException {
     write(low.resolve("a"), "a");
     write(low.resolve("b"), "b");
