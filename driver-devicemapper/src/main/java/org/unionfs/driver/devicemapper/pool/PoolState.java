@@ -48,7 +48,10 @@ final class PoolState {
   private final Map<Integer, Integer> committedRef = new HashMap<>();
   private long free;
   private long pendingFree;
+  /** No allocatable block lies below it (first fit, as dm-thin's allocator searching from a hint). */
   private int cursor;
+  /** The lowest block freed in the open transaction (allocatable from the next commit on). */
+  private int lowestPendingFree = Integer.MAX_VALUE;
 
   PoolState(long nrDataBlocks) {
     this.nrDataBlocks = nrDataBlocks;
@@ -142,21 +145,21 @@ final class PoolState {
     if (allocatable() <= 0) {
       return -1;
     }
-    int n = ref.length;
-    for (int i = 0; i < n; i++) {
-      int b = cursor;
-      cursor = cursor + 1 == n ? 0 : cursor + 1;
+    for (int b = cursor; b < ref.length; b++) {
       if (ref[b] == 0 && committedRef(b) == 0) {
+        cursor = b + 1;
         return b;
       }
     }
-    return -1;
+    throw new IllegalStateException("free data block count " + allocatable() + " but none found");
   }
 
   /** The open transaction became the committed one. */
   void committed() {
     committedRef.clear();
     pendingFree = 0;
+    cursor = Math.min(cursor, lowestPendingFree);
+    lowestPendingFree = Integer.MAX_VALUE;
     for (Device d : devices.values()) {
       d.createdInTransaction = false;
     }
@@ -188,6 +191,9 @@ final class PoolState {
       free++;
       if (committedRef(b) > 0) {
         pendingFree++;
+        lowestPendingFree = Math.min(lowestPendingFree, b);
+      } else {
+        cursor = Math.min(cursor, b);
       }
     }
   }

@@ -32,6 +32,9 @@ final class ModelRun {
   /** Whether the step most recently run changed the model (false on ENOSPC). */
   int enospc;
   String lastOp = "";
+  /** Called with the commit's number just before and just after the pool commits (crash child). */
+  java.util.function.IntConsumer beforeCommit = n -> {};
+  java.util.function.IntConsumer afterCommit = n -> {};
 
   ModelRun(long seed) {
     this.rnd = new Random(seed);
@@ -122,7 +125,9 @@ final class ModelRun {
       lastOp = "commit";
       commits++;
       if (pool != null) {
+        beforeCommit.accept(commits);
         pool.commit();
+        afterCommit.accept(commits);
       }
       return true;
     }
