@@ -36,6 +36,7 @@ class UnionOracleTest {
   @ParameterizedTest(name = "seed {0}, {1} lower branches, {2} writes")
   @CsvSource({
     "1, 3, AUFS, 200", "2, 3, OVERLAY, 200", "3, 1, AUFS, 200", "4, 6, OVERLAY, 200", "5, 128, AUFS, 60",
+    "6, 128, OVERLAY, 40", "7, 2, AUFS, 300", "8, 2, OVERLAY, 300", "9, 4, AUFS, 250", "10, 4, OVERLAY, 250",
   })
   void randomOperationsMatchThePlainDirectory(long seed, int lowers, WhiteoutFormat format, int steps)
       throws IOException {
