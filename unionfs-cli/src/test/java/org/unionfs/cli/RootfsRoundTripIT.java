@@ -130,8 +130,9 @@ class RootfsRoundTripIT {
     Path debootstrap = Path.of("/usr/sbin/debootstrap");
     assumeTrue(Files.isExecutable(debootstrap), "needs debootstrap (apt-get install debootstrap) or "
         + corpus + " (bench/make-corpora.sh)");
-    String mirror = Shell.bash("{ awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null;"
-        + " awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null; } | head -1").strip();
+    // The first URI apt is configured with (deb822 sources, else sources.list), as bench/make-corpora.sh.
+    String mirror = Shell.bash("{ awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true;"
+        + " awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true; } | head -1").strip();
     assumeTrue(!mirror.isEmpty(), "no apt mirror configured for debootstrap");
     Path root = work.resolve("debian");
     Shell.Result r = Shell.run(List.of(debootstrap.toString(), "--variant=minbase", "bookworm", root.toString(),
