@@ -79,7 +79,7 @@ public final class PluginServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("plugin-" + config.name());
     Server jetty = new Server(threads);
-    HttpConnectionFactory http = new HttpConnectionFactory(new HttpConfiguration());
+    HttpConnectionFactory http = new GoClientConnectionFactory(new HttpConfiguration());
     AbstractNetworkConnector connector;
     Path specFile = null;
     if (config.tcp() == null) {

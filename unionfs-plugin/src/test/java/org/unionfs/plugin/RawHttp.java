@@ -64,7 +64,7 @@ final class RawHttp {
       OutputStream out = Channels.newOutputStream(ch);
       StringBuilder head = new StringBuilder();
       head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-          .append("Host: plugin\r\n")
+          .append("Host: \r\n") // what dockerd's Go client sends on a unix socket
           .append("User-Agent: Go-http-client/1.1\r\n")
           .append("Accept: application/vnd.docker.plugins.v1.2+json\r\n")
           .append("Connection: close\r\n");
