@@ -121,9 +121,11 @@ public final class ThinPool implements Closeable {
       }
       MetadataStore store = MetadataStore.open(meta, dir.resolve(METADATA_FILE));
       PoolState state = store.load();
-      if (!state.anomalies.isEmpty()) {
-        throw new LayerCorruptException("devicemapper pool " + dir + ": " + state.anomalies.get(0)
-            + " (run the verifier for the full list)");
+      // Refuse an inconsistent pool: allocating from wrong counts would hand one block to two devices.
+      List<String> problems = state.check();
+      if (!problems.isEmpty()) {
+        throw new LayerCorruptException("devicemapper pool " + dir + ": " + problems.get(0) + " ("
+            + problems.size() + " problems; run the verifier for the full list)");
       }
       data = FileChannel.open(dir.resolve(DATA_FILE), StandardOpenOption.READ, StandardOpenOption.WRITE);
       MetadataStore.Superblock sb = store.superblock();
