@@ -53,6 +53,13 @@ final class PaxHeaders {
   }
 
   static void apply(TarEntry e, Map<String, String> pax) throws InvalidArgumentException {
+    // The names first, so that every error below names the member by its real name.
+    if (pax.containsKey("path")) {
+      e.name = pax.get("path");
+    }
+    if (pax.containsKey("linkpath")) {
+      e.linkName = pax.get("linkpath");
+    }
     for (Map.Entry<String, String> r : pax.entrySet()) {
       String k = r.getKey();
       String v = r.getValue();
@@ -72,11 +79,11 @@ final class PaxHeaders {
             try {
               e.xattrs.putIfAbsent(name, Base64.getDecoder().decode(v));
             } catch (IllegalArgumentException bad) {
-              throw new InvalidArgumentException("layer tar: bad LIBARCHIVE.xattr value in PAX header of "
-                  + "member #" + e.index);
+              throw new InvalidArgumentException("layer tar: " + e.describe()
+                  + ": bad LIBARCHIVE.xattr value in its PAX header");
             }
           } else if (k.startsWith("GNU.sparse.")) {
-            throw new InvalidArgumentException("layer tar: member #" + e.index
+            throw new InvalidArgumentException("layer tar: " + e.describe()
                 + " is a sparse file, which a layer must not use");
           }
           // atime, ctime, uname, gname, comment, charset, hdrcharset: not needed
@@ -93,7 +100,7 @@ final class PaxHeaders {
       }
       return n;
     } catch (NumberFormatException ex) {
-      throw new InvalidArgumentException("layer tar: bad PAX " + key + " '" + v + "' of member #" + e.index);
+      throw new InvalidArgumentException("layer tar: " + e.describe() + ": bad PAX " + key + " '" + v + "'");
     }
   }
 
@@ -120,7 +127,7 @@ final class PaxHeaders {
       e.mtimeSec = sec;
       e.mtimeNsec = nsec;
     } catch (NumberFormatException | StringIndexOutOfBoundsException ex) {
-      throw new InvalidArgumentException("layer tar: bad PAX mtime '" + v + "' of member #" + e.index);
+      throw new InvalidArgumentException("layer tar: " + e.describe() + ": bad PAX mtime '" + v + "'");
     }
   }
 }

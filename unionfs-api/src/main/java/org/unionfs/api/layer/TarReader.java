@@ -34,6 +34,8 @@ final class TarReader {
   private long padding;
   private long index;
   private boolean ended;
+  /** The header being decoded, for messages: "member #3 'etc/passwd' at offset 1536". */
+  private String who = "";
 
   TarReader(InputStream in, int bufferSize) {
     this.in = in;
@@ -85,10 +87,13 @@ final class TarReader {
       }
       verifyChecksum(h, headerOffset);
       index++;
+      String headerName = ustarName(h);
+      who = "member #" + index + " '" + (longName != null ? longName : headerName) + "' at offset "
+          + headerOffset;
       byte type = buf[h + 156];
       long size = number(h + 124, 12, "size", headerOffset);
       if (size < 0) {
-        throw new InvalidArgumentException("layer tar: negative size at offset " + headerOffset);
+        throw new InvalidArgumentException("layer tar: " + who + ": negative size");
       }
       pos += BLOCK;
       switch (type) {
@@ -127,7 +132,7 @@ final class TarReader {
       e.index = index;
       e.offset = headerOffset;
       e.type = type;
-      e.name = ustarName(h);
+      e.name = headerName;
       e.linkName = string(h + 157, 100);
       e.mode = (int) (number(h + 100, 8, "mode", headerOffset) & 07777);
       e.uid = number(h + 108, 8, "uid", headerOffset);
@@ -182,7 +187,7 @@ final class TarReader {
     long left = max - (lim - pos);
     pos = lim;
     while (left > 0) {
-      int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+      int n = readIn(buf, 0, (int) Math.min(buf.length, left));
       if (n < 0) {
         return;
       }
@@ -247,6 +252,29 @@ final class TarReader {
     return n;
   }
 
+  /**
+   * Reads from the (decompressed) input. A decoder failure (corrupt or truncated gzip/zstd/bzip2, which
+   * the JDK and aircompressor report as ZipException, EOFException or unchecked exceptions) becomes an
+   * {@link InvalidArgumentException} naming the member being read; a failure of the source is rethrown.
+   */
+  private int readIn(byte[] b, int off, int len) throws IOException {
+    try {
+      return in.read(b, off, len);
+    } catch (org.unionfs.api.error.UnionFsException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      Compression.Decoded d = in instanceof Compression.Decoded x ? x : null;
+      if ((d == null || d.sourceFailed() || d.kind.equals("plain")) && e instanceof IOException io) {
+        throw io;
+      }
+      String kind = d == null ? "compressed" : d.kind;
+      String where = remaining > 0 ? "in the data of " + entry.describe()
+          : entry.name != null ? "after " + entry.describe() : "before the first member";
+      throw new InvalidArgumentException("layer tar: corrupt or truncated " + kind + " stream " + where
+          + " (unexpected end or bad data: " + e + ")", e);
+    }
+  }
+
   private static long pad(long size) {
     return (BLOCK - (size % BLOCK)) % BLOCK;
   }
@@ -261,7 +289,7 @@ final class TarReader {
     }
     pos = 0;
     lim = 0;
-    int n = in.read(buf, 0, buf.length);
+    int n = readIn(buf, 0, buf.length);
     if (n <= 0) {
       return false;
     }
@@ -279,7 +307,7 @@ final class TarReader {
     lim -= pos;
     pos = 0;
     while (lim < n) {
-      int r = in.read(buf, lim, buf.length - lim);
+      int r = readIn(buf, lim, buf.length - lim);
       if (r <= 0) {
         return false;
       }
@@ -386,12 +414,12 @@ final class TarReader {
     if ((buf[at] & 0x80) != 0) {
       // GNU base-256: big-endian two's complement; the first byte's top bit is the marker.
       if ((buf[at] & 0x40) != 0) {
-        throw new InvalidArgumentException("layer tar: negative " + field + " at offset " + headerOffset);
+        throw new InvalidArgumentException("layer tar: " + who + ": negative " + field);
       }
       long v = buf[at] & 0x3f;
       for (int i = 1; i < len; i++) {
         if ((v >>> 55) != 0) {
-          throw new InvalidArgumentException("layer tar: " + field + " too large at offset " + headerOffset);
+          throw new InvalidArgumentException("layer tar: " + who + ": " + field + " too large");
         }
         v = (v << 8) | (buf[at + i] & 0xff);
       }
@@ -400,7 +428,7 @@ final class TarReader {
     try {
       return octal(at, len);
     } catch (NumberFormatException e) {
-      throw new InvalidArgumentException("layer tar: bad " + field + " field at offset " + headerOffset);
+      throw new InvalidArgumentException("layer tar: " + who + ": bad " + field + " field");
     }
   }
 
