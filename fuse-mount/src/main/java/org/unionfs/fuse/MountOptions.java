@@ -12,9 +12,14 @@ import org.unionfs.api.union.UnionConfig.WhiteoutFormat;
  * The {@code -o} options of a union mount: the union's own ({@code whiteout=}, {@code rename_dir=},
  * {@code single_thread}) and libfuse2's, validated here so that a typo fails with one clear line instead
  * of libfuse's usage text. The defaults are the ones {@code jnr-fuse-notes.md} measured as fastest and
- * safe: {@code big_writes} with 128 KiB requests, {@code auto_cache}, stable inode numbers
- * ({@code use_ino}), {@code hard_remove} (no {@code .fuse_hidden} files in the read-write branch) and
- * kernel permission checks; an option the user gives replaces the default of the same name.
+ * safe: {@code big_writes} with 128 KiB requests, stable inode numbers ({@code use_ino}),
+ * {@code hard_remove} (no {@code .fuse_hidden} files in the read-write branch), kernel permission checks,
+ * and kernel caching of data ({@code kernel_cache}) and of entries and attributes for 60 s. The caching
+ * is coherent for every change made through the mount (the kernel sees it); changes made directly in the
+ * branches while mounted show up after the timeouts, and with libfuse2's path-based API the other names
+ * of a hard link show a chmod/chown through one name after {@code attr_timeout}. {@code -o
+ * attr_timeout=0,auto_cache} trades speed for that. An option the user gives replaces the default of the
+ * same name.
  *
  * @param fuseOptions what libfuse gets, defaults first
  * @param whiteoutFormat the whiteouts written to the read-write branch
@@ -48,7 +53,7 @@ public record MountOptions(List<String> fuseOptions, WhiteoutFormat whiteoutForm
   static List<String> defaults(boolean root) {
     List<String> d = new ArrayList<>(List.of(
         "default_permissions", "use_ino", "hard_remove", "big_writes", "max_write=131072",
-        "max_read=131072", "auto_cache", "attr_timeout=1", "entry_timeout=1", "negative_timeout=1",
+        "max_read=131072", "kernel_cache", "attr_timeout=60", "entry_timeout=60", "negative_timeout=60",
         "fsname=unionfs", "subtype=unionfs"));
     if (root) {
       // other users (pjdfstest's -u, containers) must reach the mount; default_permissions keeps it safe

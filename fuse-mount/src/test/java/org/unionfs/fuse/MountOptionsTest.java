@@ -13,7 +13,7 @@ class MountOptionsTest {
   void parse_none_givesMeasuredDefaults() throws Exception {
     MountOptions o = MountOptions.parse(List.of(), true);
     assertThat(o.fuseOptions()).contains("allow_other", "default_permissions", "use_ino", "hard_remove",
-        "big_writes", "max_write=131072", "auto_cache");
+        "big_writes", "max_write=131072", "kernel_cache", "attr_timeout=60");
     assertThat(o.whiteoutFormat()).isEqualTo(UnionConfig.WhiteoutFormat.AUFS);
     assertThat(o.directoryRename()).isEqualTo(UnionConfig.DirectoryRename.COPY_UP);
     assertThat(o.singleThreaded()).isFalse();
@@ -23,9 +23,9 @@ class MountOptionsTest {
 
   @Test
   void parse_userValue_replacesDefault() throws Exception {
-    MountOptions o = MountOptions.parse(List.of("attr_timeout=60,kernel_cache", "ro"), false);
-    assertThat(o.fuseOptions()).contains("attr_timeout=60", "kernel_cache", "ro")
-        .doesNotContain("attr_timeout=1");
+    MountOptions o = MountOptions.parse(List.of("attr_timeout=5,auto_cache", "ro"), false);
+    assertThat(o.fuseOptions()).contains("attr_timeout=5", "auto_cache", "ro")
+        .doesNotContain("attr_timeout=60");
     assertThat(o.fuseOptions().stream().filter(s -> s.startsWith("attr_timeout"))).hasSize(1);
     assertThat(o.has("ro")).isTrue();
   }

@@ -62,7 +62,9 @@ record FuseMountArgs(List<UnionConfig.Branch> branches, String driver, Path home
 
       Defaults given to libfuse (an option of the same name replaces them): allow_other (as root),
       default_permissions, use_ino, hard_remove, big_writes, max_write=131072, max_read=131072,
-      auto_cache, attr_timeout=1, entry_timeout=1, negative_timeout=1, fsname=unionfs, subtype=unionfs.
+      kernel_cache, attr_timeout=60, entry_timeout=60, negative_timeout=60, fsname=unionfs,
+      subtype=unionfs. Caching is coherent for changes made through the mount; changes made directly in
+      the branches show after the timeouts (-o attr_timeout=0,entry_timeout=0,auto_cache to avoid that).
       """;
 
   FuseMountArgs {
