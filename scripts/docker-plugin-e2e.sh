@@ -177,7 +177,17 @@ for drv in "${DRIVERS[@]}"; do
     "python3 -c 'import json,sys; a=json.load(open(\"$P/info-status\")) or []; b=json.load(open(\"$S/status-$drv.json\")).get(\"Status\") or []; print(\"   \", a); sys.exit(0 if a == b else 1)'"
 
   # --- plugin restart under the running daemon: a docker run waits for it (dockerd retries 30 s) ---------
+  # A mount the daemon left: Get on a container's layer through the socket, never Put. SIGTERM must release it.
+  dk="$D -H unix://$S/p-$drv/docker.sock"
+  $dk import "$S/base.tar" e2e/held:1 >/dev/null
+  cid=$($dk create --network none e2e/held:1 sh)
+  mid=$(cat "$S/p-$drv/root/image/unionfs-$drv/layerdb/mounts/$cid/mount-id")
+  held=$(curl -s --unix-socket "/run/docker/plugins/unionfs-$drv.sock" -X POST -d "{\"ID\":\"$mid\"}" \
+    http://plugin/GraphDriver.Get | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  expect "$drv: a Get without Put holds the layer's rootfs" "[ -e '$held/bin/busybox' ]"
+  [ "$drv" = overlay2 ] && expect "$drv: that rootfs is an overlay mount" "grep -q ' $held ' /proc/self/mountinfo"
   kill -TERM "$PPID_PLUGIN"; wait "$PPID_PLUGIN" 2>/dev/null
+  expect "$drv: SIGTERM released the held mount" "! grep -q ' $held ' /proc/self/mountinfo"
   expect "$drv: SIGTERM removed the socket" "[ ! -e /run/docker/plugins/unionfs-$drv.sock ]"
   expect "$drv: SIGTERM left no mount under the plugin home" "! grep -q ' $S/p-$drv/root/unionfs-$drv/' /proc/self/mountinfo"
   $D -H "unix://$S/p-$drv/docker.sock" import "$S/base.tar" e2e/after-restart:1 > "$S/restart-$drv.out" 2>&1 &
