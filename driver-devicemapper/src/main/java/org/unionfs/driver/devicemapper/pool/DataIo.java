@@ -13,22 +13,67 @@ final class DataIo {
 
   static void read(ThinPool pool, PoolState.Device d, long offset, ByteBuffer dst) throws IOException {
     int bs = pool.blockSize();
+    Run run = new Run(pool.data(), dst, false);
     long pos = offset;
     while (dst.hasRemaining()) {
       long v = pos / bs;
       int inner = (int) (pos % bs);
       int n = Math.min(bs - inner, dst.remaining());
       long m = d.map.get(v);
-      ByteBuffer part = dst.slice(dst.position(), n);
       if (m == 0) {
+        run.flush();
+        ByteBuffer part = dst.slice(dst.position(), n);
         while (part.hasRemaining()) {
           part.put(ZEROS.duplicate().limit(Math.min(CHUNK, part.remaining())));
         }
       } else {
-        readFully(pool.data(), part, BlockMap.dataBlock(m) * bs + inner);
+        run.add(BlockMap.dataBlock(m) * bs + inner, dst.position(), n);
       }
       dst.position(dst.position() + n);
       pos += n;
+    }
+    run.flush();
+  }
+
+  /**
+   * Consecutive pieces of the caller's buffer that land on consecutive bytes of the data file, done
+   * as one read or write (sequential I/O through the pool costs one system call per run, not per block).
+   */
+  private static final class Run {
+    private final FileChannel ch;
+    private final ByteBuffer buf;
+    private final boolean write;
+    private long fileAt;
+    private int bufAt;
+    private int len;
+
+    Run(FileChannel ch, ByteBuffer buf, boolean write) {
+      this.ch = ch;
+      this.buf = buf;
+      this.write = write;
+    }
+
+    void add(long fileOffset, int bufOffset, int n) throws IOException {
+      if (len > 0 && fileOffset == fileAt + len && bufOffset == bufAt + len) {
+        len += n;
+        return;
+      }
+      flush();
+      fileAt = fileOffset;
+      bufAt = bufOffset;
+      len = n;
+    }
+
+    void flush() throws IOException {
+      if (len > 0) {
+        ByteBuffer part = buf.slice(bufAt, len);
+        if (write) {
+          writeFully(ch, part, fileAt);
+        } else {
+          readFully(ch, part, fileAt);
+        }
+        len = 0;
+      }
     }
   }
 
@@ -48,26 +93,27 @@ final class DataIo {
     }
     pool.reserve(need); // all-or-nothing: an ENOSPC leaves the device untouched
     FileChannel ch = pool.data();
+    Run run = new Run(ch, src, true);
     long pos = offset;
     while (src.hasRemaining()) {
       long v = pos / bs;
       int inner = (int) (pos % bs);
       int n = Math.min(bs - inner, src.remaining());
-      ByteBuffer part = src.slice(src.position(), n);
       long m = d.map.get(v);
       if (m != 0 && inPlace(s, d, m)) {
-        writeFully(ch, part, BlockMap.dataBlock(m) * bs + inner);
+        run.add(BlockMap.dataBlock(m) * bs + inner, src.position(), n);
       } else {
         long nb = s.allocate();
-        if (n < bs) {
+        if (n < bs) { // the new block gets the rest of the old one (or zeros) before the new bytes
           fillBlock(ch, m == 0 ? -1 : BlockMap.dataBlock(m), nb, bs);
         }
-        writeFully(ch, part, nb * bs + inner);
+        run.add(nb * bs + inner, src.position(), n);
         s.map(d.id, v, nb, s.time);
       }
       src.position(src.position() + n);
       pos += n;
     }
+    run.flush(); // the data is in the file before any commit that maps it
   }
 
   /**
