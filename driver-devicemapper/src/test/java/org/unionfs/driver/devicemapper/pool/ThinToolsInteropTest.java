@@ -104,6 +104,50 @@ class ThinToolsInteropTest {
       assertThat(b.transactionId()).isEqualTo(77);
     }
     assertThat(PoolVerifier.check(tmp.resolve("b")).problems()).isEmpty();
+
+    // our native export: thin_check accepts it and thin_dump prints our XML
+    try (ThinPool b = ThinPool.open(tmp.resolve("b"))) {
+      Path nat = tmp.resolve("native.bin");
+      NativeMetadata.export(b, nat);
+      run("thin_check", nat.toString());
+      assertThat(run("thin_dump", nat.toString())).isEqualTo(xml);
+    }
+  }
+
+  @Test
+  void nativeExportOfALargePoolWithMultiLevelTreesAndSharedCountsAboveTwo() throws Exception {
+    StringBuilder x = new StringBuilder();
+    x.append("<superblock uuid=\"\" time=\"4\" transaction=\"9\" flags=\"0\" version=\"2\""
+        + " data_block_size=\"128\" nr_data_blocks=\"200000\">\n");
+    x.append("  <device dev_id=\"1\" mapped_blocks=\"100000\" transaction=\"1\" creation_time=\"0\" snap_time=\"4\">\n");
+    for (int v = 0; v < 100000; v++) { // every other data block: no ranges, many leaves
+      x.append("    <single_mapping origin_block=\"" + v + "\" data_block=\"" + (2 * v) + "\" time=\"0\"/>\n");
+    }
+    x.append("  </device>\n");
+    for (int d = 2; d <= 5; d++) { // snapshots: share all of device 1, except 3000 CoW'd blocks each
+      x.append("  <device dev_id=\"" + d + "\" mapped_blocks=\"0\" transaction=\"" + d + "\" creation_time=\""
+          + (d - 1) + "\" snap_time=\"" + (d - 1) + "\">\n");
+      for (int v = 0; v < 100000; v++) {
+        boolean cow = v >= (d - 2) * 3000 && v < (d - 1) * 3000;
+        long b = cow ? 1 + 2L * v : 2L * v;
+        x.append("    <single_mapping origin_block=\"" + v + "\" data_block=\"" + b + "\" time=\""
+            + (cow ? d - 1 : 0) + "\"/>\n");
+      }
+      x.append("  </device>\n");
+    }
+    x.append("  <device dev_id=\"16777215\" mapped_blocks=\"0\" transaction=\"9\" creation_time=\"4\" snap_time=\"4\">\n");
+    x.append("  </device>\n</superblock>\n");
+    try (ThinPool p = ThinPool.create(tmp.resolve("big"), new PoolConfig(200000L * 65536, 64 << 20, 65536))) {
+      ThinXml.restore(p, new ByteArrayInputStream(x.toString().getBytes(StandardCharsets.US_ASCII)));
+      String ours = export(p);
+      Path nat = tmp.resolve("big.bin");
+      NativeMetadata.export(p, nat);
+      run("thin_check", nat.toString());
+      String dumped = run("thin_dump", nat.toString());
+      assertThat(dumped).isEqualTo(ours);
+      String thinLs = run("thin_ls", "--no-headers", "-o", "DEV,MAPPED_BLOCKS,EXCLUSIVE_BLOCKS", nat.toString());
+      assertThat(thinLs.strip().split("\n")[0].strip().split("\\s+")).containsExactly("1", "100000", "0");
+    }
   }
 
   @Test
