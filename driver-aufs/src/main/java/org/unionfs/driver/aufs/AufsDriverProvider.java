@@ -1,0 +1,56 @@
+package org.unionfs.driver.aufs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.unionfs.api.DriverCapability;
+import org.unionfs.api.GraphDriver;
+import org.unionfs.api.error.InvalidArgumentException;
+import org.unionfs.api.spi.DriverContext;
+import org.unionfs.api.spi.DriverOptions;
+import org.unionfs.api.spi.GraphDriverProvider;
+import org.unionfs.api.spi.Support;
+import org.unionfs.api.union.UnionConfig;
+
+/**
+ * Registers the aufs driver ("aufs"): Docker's aufs layout, layers assembled by the union engine
+ * through FUSE instead of the aufs kernel module (which current kernels do not have).
+ */
+public final class AufsDriverProvider implements GraphDriverProvider {
+  /** The registered name. */
+  public static final String NAME = "aufs";
+  private static final Path DEV_FUSE = Path.of("/dev/fuse");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<DriverCapability> capabilities() {
+    return AufsDriver.CAPABILITIES;
+  }
+
+  /** Needs root (FUSE mounts with {@code allow_other}, as Docker's layers) and {@code /dev/fuse}. */
+  @Override
+  public Support probe(DriverContext context) {
+    try {
+      DriverOptions.of(NAME, context.options()).requireAllUsed();
+    } catch (InvalidArgumentException e) {
+      return Support.notSupported(e.getMessage());
+    }
+    if (!UnionConfig.processIsRoot()) {
+      return Support.notSupported("aufs: needs root (it mounts every layer with FUSE)");
+    }
+    if (!Files.isReadable(DEV_FUSE) || !Files.isWritable(DEV_FUSE)) {
+      return Support.notSupported("aufs: " + DEV_FUSE + " is missing or not usable (modprobe fuse)");
+    }
+    return Support.yes();
+  }
+
+  @Override
+  public GraphDriver open(DriverContext context) throws IOException {
+    return AufsDriver.open(context.home(), context.options());
+  }
+}
