@@ -181,7 +181,17 @@ final class PluginHandler extends Handler.Abstract {
     String parent = parent(query.getValue("parent"));
     long size;
     try (InputStream body = Content.Source.asInputStream(request)) {
-      size = session.driver().applyDiff(id, parent, body);
+      try {
+        size = session.driver().applyDiff(id, parent, body);
+      } catch (IOException | RuntimeException refused) {
+        // Read the rest so that dockerd, still writing the body, gets our {"Err"} rather than a reset.
+        try {
+          body.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException unreadable) {
+          refused.addSuppressed(unreadable);
+        }
+        throw refused;
+      }
       body.transferTo(OutputStream.nullOutputStream());
     }
     ok(response, Response.size(size), callback);
@@ -250,7 +260,9 @@ final class PluginHandler extends Handler.Abstract {
   private static void fail(String path, Throwable e, org.eclipse.jetty.server.Response response,
       Callback callback) {
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    LOG.warn("{} failed: {}", path, message, e instanceof RuntimeException ? e : null);
+    // A stack trace only for what is neither a typed driver error nor "not initialised".
+    boolean unexpected = e instanceof RuntimeException && !(e instanceof IllegalStateException);
+    LOG.warn("{} failed: {}", path, message, unexpected ? e : null);
     if (response.isCommitted()) {
       callback.failed(e);
       return;

@@ -193,7 +193,7 @@ class PluginProtocolTest {
     assertThat(err("Put", id("a"))).contains("a");
     assertThat(err("Create", id("../escape"))).contains("../escape");
     assertThat(err("Create", "{\"ID\":")).startsWith("malformed request body");
-    Reply bad = http.postChunked("/GraphDriver.ApplyDiff?id=a&parent=", "not a tar at all".repeat(64)
+    Reply bad = http.postChunked("/GraphDriver.ApplyDiff?id=a&parent=", "not a tar at all".repeat(256 * 1024)
         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(bad.status()).isEqualTo(500);
     assertThat(bad.json().get("Err").asText()).isNotEmpty();
