@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +15,11 @@ import org.slf4j.LoggerFactory;
 import org.unionfs.api.posix.Posix;
 import org.unionfs.api.posix.PosixException;
 import org.unionfs.api.union.UnionConfig;
+import org.unionfs.api.union.UnionFileSystem;
 import org.unionfs.fuse.FuseMount;
 import org.unionfs.fuse.FuseMountException;
 import org.unionfs.fuse.MountOptions;
+import org.unionfs.fuse.binding.JnrFuseBinding;
 import org.unionfs.fuse.UnionMount;
 
 /**
@@ -28,7 +31,13 @@ final class AufsMounts {
   private static final Logger LOG = LoggerFactory.getLogger(AufsMounts.class);
   private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
-  private final Map<String, FuseMount> live = new HashMap<>();
+  /** How long put waits for the union of an unmounted layer to be closed. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
+  /** A live mount and its union. */
+  private record Live(FuseMount mount, ClosingUnion union) {}
+
+  private final Map<String, Live> live = new HashMap<>();
   private final MountOptions options;
 
   AufsMounts() throws IOException {
@@ -40,13 +49,24 @@ final class AufsMounts {
     this.options = MountOptions.parse(List.of("attr_timeout=0"), UnionConfig.processIsRoot());
   }
 
-  /** Mounts {@code branches} at {@code mnt}; the mount lives until {@link #unmount} or process exit. */
-  synchronized void mount(String id, UnionConfig branches, Path mnt) throws IOException {
-    if (live.containsKey(id)) {
+  /**
+   * Mounts {@code branches} at {@code mnt}; the mount lives until {@link #unmount} or process exit.
+   * Not under this object's lock: mounts of different layers proceed in parallel (the driver
+   * serialises calls per layer).
+   */
+  void mount(String id, UnionConfig branches, Path mnt) throws IOException {
+    if (isMounted(id)) {
       throw new IllegalStateException("aufs: layer " + id + " is mounted already");
     }
+    UnionConfig config = branches.withWhiteoutFormat(options.whiteoutFormat())
+        .withDirectoryRename(options.directoryRename());
+    ClosingUnion union = new ClosingUnion(UnionFileSystem.open(config));
     try {
-      live.put(id, UnionMount.mount(branches, mnt, options));
+      // serve closes the union when the loop ends, and at once if the mount fails
+      Live m = new Live(UnionMount.serve(new JnrFuseBinding(), union, config.root(), mnt, options), union);
+      synchronized (this) {
+        live.put(id, m);
+      }
     } catch (FuseMountException e) {
       throw new IOException("aufs: cannot mount layer " + id + " at " + mnt + ": " + e.getMessage(), e);
     }
@@ -54,12 +74,25 @@ final class AufsMounts {
 
   /** Unmounts the layer's mount, if it has one. */
   void unmount(String id) throws IOException {
-    FuseMount m;
+    Live m;
     synchronized (this) {
       m = live.remove(id);
     }
     if (m != null) {
-      m.close();
+      close(m);
+    }
+  }
+
+  private static void close(Live m) throws IOException {
+    m.mount().close();
+    try {
+      if (!m.union().awaitClosed(CLOSE_WAIT)) {
+        throw new IOException("aufs: the union of " + m.mount().mountPoint() + " is still open "
+            + CLOSE_WAIT.toSeconds() + " s after the unmount");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("aufs: interrupted while unmounting " + m.mount().mountPoint(), e);
     }
   }
 
@@ -69,15 +102,15 @@ final class AufsMounts {
 
   /** Unmounts everything this driver mounted; reports the first failure after trying all. */
   void unmountAll() throws IOException {
-    List<FuseMount> all;
+    List<Live> all;
     synchronized (this) {
       all = new ArrayList<>(live.values());
       live.clear();
     }
     IOException first = null;
-    for (FuseMount m : all) {
+    for (Live m : all) {
       try {
-        m.close();
+        close(m);
       } catch (IOException e) {
         if (first == null) {
           first = e;
