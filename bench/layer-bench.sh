@@ -5,6 +5,7 @@
 #   changes : LayerTar.changes vs rsync -ani / rsync -anci (layer2 merged vs debian)
 #   diff    : changes + writeChanges vs the floor (rsync -ani + GNU tar -c of the change list) and umoci repack
 #   export  : LayerTar.writeTree vs GNU tar -c (debian tree, and layer2's upper dir as an aufs-style branch)
+# Prints wall and CPU (user+sys) medians and both ratios; under contention the CPU ratio is the steadier.
 # usage: bench/layer-bench.sh        env: RUNS=3 CORPORA=/tmp/unionfs-bench/layers/corpora
 #        WORK=/tmp/unionfs-bench/layers/ours SHARED_BENCH=/work/shared/bench ONLY="apply changes diff export"
 # Needs root (drop_caches, owners), GNU tar, rsync, umoci, python3, mvn (offline). Corpora are built by
@@ -40,37 +41,41 @@ OPS="java -Xmx512m -cp $CP org.unionfs.bench.LayerOps"
 # ---- measuring
 med() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 # measure KEY RUNS PREP CMD : median wall seconds of CMD (PREP untimed before each run) -> T[KEY]
-declare -A T
+declare -A T U   # T: median wall seconds, U: median CPU seconds (user+sys, children included)
 measure() {
-  local key=$1 n=$2 prep=$3 cmd=$4 i w=()
+  local key=$1 n=$2 prep=$3 cmd=$4 i w=() c=()
   for ((i=1; i<=n; i++)); do
     bash -c "$prep" > /dev/null 2>&1
-    if ! /usr/bin/time -f '%e' -o "$W/t" bash -c "$cmd" > /dev/null 2> "$W/err"; then
-      echo "FAILED: $key: $(tail -3 "$W/err")" >&2; T[$key]=NaN; return
+    if ! /usr/bin/time -f '%e %U %S' -o "$W/t" bash -c "$cmd" > /dev/null 2> "$W/err"; then
+      echo "FAILED: $key: $(tail -3 "$W/err")" >&2; T[$key]=NaN; U[$key]=NaN; return
     fi
-    w+=("$(tail -1 "$W/t")")
+    read -r e us sy < <(tail -1 "$W/t")
+    w+=("$e"); c+=("$(echo "$us + $sy" | bc)")
   done
-  T[$key]=$(printf '%s\n' "${w[@]}" | med)
-  echo "  $key: ${T[$key]} s (runs: ${w[*]})" >&2
+  T[$key]=$(printf '%s\n' "${w[@]}" | med); U[$key]=$(printf '%s\n' "${c[@]}" | med)
+  echo "  $key: wall ${T[$key]} s, cpu ${U[$key]} s (wall runs: ${w[*]})" >&2
 }
-# ours KEY ARGS... : LayerOps in one JVM (1 warm-up + RUNS timed runs), in-JVM median -> T[KEY];
-# plus one cold-JVM end-to-end run (JVM start included) -> T[KEY.e2e]
+# ours KEY ARGS... : LayerOps in one JVM (1 warm-up + RUNS timed runs), in-JVM medians of wall and of
+# the process's CPU during the call -> T[KEY], U[KEY]
 ours() {
   local key=$1; shift
   if ! bash -c "set -o pipefail; $OPS $* --runs $RUNS --warmup 1 2> $W/ours.err | cat > /dev/null"; then
-    echo "FAILED: $key: $(tail -5 "$W/ours.err")" >&2; T[$key]=NaN; return
+    echo "FAILED: $key: $(tail -5 "$W/ours.err")" >&2; T[$key]=NaN; U[$key]=NaN; return
   fi
   T[$key]=$(grep -o 'in_jvm_s=[0-9.]*' "$W/ours.err" | tail -1 | cut -d= -f2)
-  echo "  $key: ${T[$key]} s in-JVM ($(grep -o 'runs_s=[^ ]*' "$W/ours.err"))" >&2
+  U[$key]=$(grep -o 'in_jvm_cpu_s=[0-9.]*' "$W/ours.err" | tail -1 | cut -d= -f2)
+  echo "  $key: wall ${T[$key]} s, cpu ${U[$key]} s in-JVM ($(grep -o 'runs_s=[^ ]*' "$W/ours.err"))" >&2
 }
 ours_e2e() {
   local key=$1 prep=$2; shift 2
   measure "$key.e2e" 1 "$prep" "$OPS $* --runs 1 --warmup 0 2>/dev/null | cat > /dev/null"
 }
 row() { # op corpus ours-key peer-key note
-  awk -v op="$1" -v c="$2" -v o="${T[$3]:-NaN}" -v pk="$4" -v p="${T[$4]:-NaN}" -v n="$5" 'BEGIN{
+  awk -v op="$1" -v c="$2" -v o="${T[$3]:-NaN}" -v oc="${U[$3]:-NaN}" -v p="${T[$4]:-NaN}" \
+      -v pc="${U[$4]:-NaN}" -v n="$5" 'BEGIN{
     r = (p > 0 && o > 0) ? sprintf("%.2f", o / p) : "n/a";
-    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", op, c, o, pk, p, r, n }' >> "$RES"
+    rc = (pc > 0 && oc > 0) ? sprintf("%.2f", oc / pc) : "n/a";
+    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", op, c, o, p, r, oc, pc, rc, n }' >> "$RES"
 }
 D=$W/dest; OCI=$W/oci
 dropc="sync; echo 3 > /proc/sys/vm/drop_caches"
@@ -102,6 +107,7 @@ if has apply; then
   measure "apply.layer2.umoci2" "$RUNS" "rm -rf $D.b; $dropc; cat $C/debian.tar $tarf > /dev/null" "umoci unpack --image $OCI:debian2 $D.b"
   measure "apply.layer2.umoci1" "$RUNS" "rm -rf $D.b; $dropc; cat $C/debian.tar > /dev/null" "umoci unpack --image $OCI:debian $D.b"
   T[apply.layer2.umoci]=$(awk -v a="${T[apply.layer2.umoci2]}" -v b="${T[apply.layer2.umoci1]}" 'BEGIN{printf "%.2f", a-b}')
+  U[apply.layer2.umoci]=$(awk -v a="${U[apply.layer2.umoci2]}" -v b="${U[apply.layer2.umoci1]}" 'BEGIN{printf "%.2f", a-b}')
   row apply layer2 apply.layer2.ours apply.layer2.gnutar "GNU tar -x (writes .wh. files; no whiteout semantics)"
   row apply layer2 apply.layer2.ours apply.layer2.umoci "umoci unpack(debian+layer2) - unpack(debian)"
   rm -rf "$D" "$D.b"
@@ -130,6 +136,7 @@ if has diff; then
   measure "diff.layer2.rsync" "$RUNS" "$warm2" "rsync -ani --delete $upper/ $lower/"
   measure "diff.layer2.tarlist" "$RUNS" "$warm2" "tar --numeric-owner --xattrs --no-recursion -cf - -C $upper -T $W/changed.list | cat > /dev/null"
   T[diff.layer2.floor]=$(awk -v a="${T[diff.layer2.rsync]}" -v b="${T[diff.layer2.tarlist]}" 'BEGIN{printf "%.2f", a+b}')
+  U[diff.layer2.floor]=$(awk -v a="${U[diff.layer2.rsync]}" -v b="${U[diff.layer2.tarlist]}" 'BEGIN{printf "%.2f", a+b}')
   B=$W/bundle
   measure "diff.layer2.umoci" "$RUNS" \
     "rm -rf $B; umoci unpack --image $OCI:debian $B; rsync -a --delete $upper/ $B/rootfs/; $warm2" \
@@ -156,4 +163,5 @@ fi
 
 echo
 echo "load: $(cat /proc/loadavg); $(nproc) cpus; RUNS=$RUNS"
-{ printf 'op\tcorpus\tours_s\tpeer\tpeer_s\tratio(ours/peer)\tnote\n'; cat "$RES"; } | column -t -s $'\t'
+{ printf 'op\tcorpus\tours_wall_s\tpeer_wall_s\twall_ratio\tours_cpu_s\tpeer_cpu_s\tcpu_ratio\tpeer\n'
+  cat "$RES"; } | column -t -s $'\t'

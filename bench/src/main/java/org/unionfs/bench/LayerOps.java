@@ -18,7 +18,8 @@ import org.unionfs.api.layer.WhiteoutFormat;
 
 /**
  * The layer-tar engine as a library call, timed inside one JVM after warm-up runs, for
- * {@code bench/layer-bench.sh}. Prints one line {@code op=... runs_s=[...] in_jvm_s=<median>} on stderr.
+ * {@code bench/layer-bench.sh}. Prints one line {@code op=... runs_s=[...] in_jvm_s=<median wall>
+ * in_jvm_cpu_s=<median CPU of the whole process during the call>} on stderr.
  *
  * <pre>
  * LayerOps apply   TAR DEST [--base DIR] [--format delete|aufs|overlay] [--cold]
@@ -64,15 +65,20 @@ public final class LayerOps {
     }
     OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
     double[] times = new double[runs];
+    double[] cpus = new double[runs];
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long result = 0;
     for (int i = -warmup; i < runs; i++) {
       long t0;
       long t1;
+      long c0 = 0;
       switch (op) {
         case "apply" -> {
           Path tar = Path.of(pos.get(0));
           Path dest = Path.of(pos.get(1));
           prepareApply(tar, dest, base, cold);
+          c0 = os.getProcessCpuTime();
           t0 = System.nanoTime();
           try (InputStream in = Files.newInputStream(tar)) {
             result = LayerTar.apply(dest, in, format);
@@ -80,11 +86,13 @@ public final class LayerOps {
           t1 = System.nanoTime();
         }
         case "changes" -> {
+          c0 = os.getProcessCpuTime();
           t0 = System.nanoTime();
           result = LayerTar.changes(Path.of(pos.get(0)), Path.of(pos.get(1))).size();
           t1 = System.nanoTime();
         }
         case "diff" -> {
+          c0 = os.getProcessCpuTime();
           t0 = System.nanoTime();
           Path upper = Path.of(pos.get(0));
           List<Change> ch = LayerTar.changes(upper, Path.of(pos.get(1)));
@@ -94,6 +102,7 @@ public final class LayerOps {
           result = ch.size();
         }
         case "export" -> {
+          c0 = os.getProcessCpuTime();
           t0 = System.nanoTime();
           LayerTar.writeTree(Path.of(pos.get(0)), format, stdout);
           stdout.flush();
@@ -103,12 +112,17 @@ public final class LayerOps {
       }
       if (i >= 0) {
         times[i] = (t1 - t0) / 1e9;
+        cpus[i] = (os.getProcessCpuTime() - c0) / 1e9;
       }
     }
-    double[] sorted = times.clone();
-    Arrays.sort(sorted);
-    System.err.printf(Locale.ROOT, "op=%s result=%d runs_s=%s in_jvm_s=%.3f%n", op, result,
-        Arrays.toString(times).replace(" ", ""), sorted[(runs - 1) / 2]);
+    System.err.printf(Locale.ROOT, "op=%s result=%d runs_s=%s in_jvm_s=%.3f in_jvm_cpu_s=%.3f%n", op,
+        result, Arrays.toString(times).replace(" ", ""), median(times), median(cpus));
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[(s.length - 1) / 2];
   }
 
   private static void prepareApply(Path tar, Path dest, Path base, boolean cold) throws Exception {
