@@ -21,9 +21,14 @@ import org.unionfs.api.posix.Posix;
  * moby's {@code ExportChanges} and {@code ChangesSize} (pkg/archive/changes.go).
  *
  * <p>The tar holds the changes sorted by path: a deletion as the whiteout {@code <dir>/.wh.<name>}
- * (typeflag 0, mode 0, owner 0:0, size 0), anything else as its entry read from the layer. Only
- * {@code security.capability} is exported as an xattr, as moby does. Unlike moby, whiteouts carry mtime
- * 0 instead of the time of the export, so that the same trees give the same bytes.
+ * (typeflag 0, mode 0, owner 0:0, size 0), anything else as its entry read from the layer. Unlike
+ * moby, whiteouts carry mtime 0 instead of the time of the export, so that the same trees give the same
+ * bytes; and every xattr is exported, not only {@code security.capability} (as containers/storage and
+ * umoci do, and as {@link TreeExport} does for native diffs): a naive and a native diff of the same
+ * layer then carry the same entries, and a diff applied onto a copy of the parent gives the layer back.
+ * overlayfs's own xattrs ({@code trusted.overlay.*}, {@code user.overlay.*}) are never exported.
+ * Which paths are changed is still moby's rule: an xattr other than {@code security.capability} does
+ * not make a file changed.
  */
 final class ChangeExport {
   private ChangeExport() {}
@@ -33,7 +38,7 @@ final class ChangeExport {
     sorted.sort(Change.BY_PATH);
     Posix px = Posix.get();
     TarWriter tar = new TarWriter(out);
-    EntryHeaders headers = new EntryHeaders(tar, "security.capability"::equals, true);
+    EntryHeaders headers = new EntryHeaders(tar, ChangeExport::exported, false);
     for (Change c : sorted) {
       String rel = relative(c);
       if (c.kind() == ChangeKind.DELETE) {
@@ -48,6 +53,10 @@ final class ChangeExport {
       headers.write(p, st.get(), rel, true);
     }
     tar.finish();
+  }
+
+  private static boolean exported(String xattr) {
+    return !xattr.startsWith("trusted.overlay.") && !xattr.startsWith("user.overlay.");
   }
 
   /**

@@ -99,7 +99,7 @@ class LayerDiffTest {
     Member a = m.get(1);
     assertThat(a.modeField()).isEqualTo(04755);
     assertThat(a.mtime()).as("whole seconds").isEqualTo(1_600_000_000L);
-    assertThat(a.xattrs()).as("only security.capability").containsOnlyKeys("security.capability");
+    assertThat(a.xattrs()).as("every xattr").containsOnlyKeys("security.capability", "user.dropped");
     assertThat(m.get(2).type()).isEqualTo('1');
     assertThat(m.get(2).link()).isEqualTo("d/a");
     Member wh = m.get(3);
