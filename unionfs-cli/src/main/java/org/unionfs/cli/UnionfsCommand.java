@@ -89,6 +89,8 @@ public final class UnionfsCommand implements Callable<Integer> {
 
   /**
    * Opens the chosen driver: {@code --driver} if given, else the registry's default for the home.
+   * Mounts are shared between invocations: a {@code get} leaves its kernel mount for a later
+   * {@code put}, so no command may detach the mounts of another (DriverContext#sharedMounts).
    *
    * @throws org.unionfs.api.error.InvalidArgumentException for an unknown driver or option
    * @throws org.unionfs.api.error.NotSupportedException if the driver cannot run here
@@ -96,8 +98,8 @@ public final class UnionfsCommand implements Callable<Integer> {
   GraphDriver openDriver() throws IOException {
     DriverRegistry registry = registry();
     return driver != null
-        ? registry.open(driver, home(), driverOptions())
-        : registry.openDefault(home(), driverOptions());
+        ? registry.open(driver, home(), driverOptions(), true)
+        : registry.openDefault(home(), driverOptions(), true);
   }
 
   /** {@code unionfs} without a command is a usage error. */

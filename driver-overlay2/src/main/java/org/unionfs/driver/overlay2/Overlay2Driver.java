@@ -53,9 +53,12 @@ final class Overlay2Driver implements GraphDriver {
   private final RefCounter refs = new RefCounter();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Overlay2Diffs diffs;
+  /** Mounts are shared with other processes on this home (DriverContext#sharedMounts). */
+  private final boolean sharedMounts;
 
   Overlay2Driver(Overlay2Layout layout, OverlaySupport support, Overlay2Options options, Mounter mounter,
-      Posix posix, LayerQuotas quotas, ChildIndex children) {
+      Posix posix, LayerQuotas quotas, ChildIndex children, boolean sharedMounts) {
+    this.sharedMounts = sharedMounts;
     this.layout = layout;
     this.support = support;
     this.options = options;
@@ -189,6 +192,7 @@ final class Overlay2Driver implements GraphDriver {
         return layout.diff(id);
       }
       Path merged = layout.merged(id);
+      adoptSharedMount(id);
       if (refs.increment(id) > 1) {
         return merged;
       }
@@ -215,6 +219,9 @@ final class Overlay2Driver implements GraphDriver {
       if (!layout.exists(id)) {
         throw new LayerNotFoundException("put layer " + id + ": not found");
       }
+      if (layout.readLower(id).isPresent()) {
+        adoptSharedMount(id);
+      }
       int left = refs.decrement(id);
       if (left < 0) {
         throw new InvalidArgumentException("put layer " + id + ": not acquired by get");
@@ -222,6 +229,18 @@ final class Overlay2Driver implements GraphDriver {
       if (left == 0 && layout.readLower(id).isPresent()) {
         release(id);
       }
+    }
+  }
+
+  /**
+   * With shared mounts, a layer this process holds no reference to but finds mounted was mounted by
+   * another process (a {@code get} of the command line): it counts as one reference held elsewhere, so
+   * a get here does not mount it again and the put that balances it here does not detach it, while a
+   * put without a get here releases it (moby's mountref counter, which checks IsMounted once).
+   */
+  private void adoptSharedMount(String id) throws IOException {
+    if (sharedMounts && refs.get(id) == 0 && isMounted(id)) {
+      refs.increment(id);
     }
   }
 
@@ -324,7 +343,11 @@ final class Overlay2Driver implements GraphDriver {
     }
   }
 
-  /** Unmounts every layer this driver mounted and anything else mounted under the home. */
+  /**
+   * Unmounts every layer this driver mounted and anything else mounted under the home; with shared
+   * mounts, leaves every mount alone (they belong to the processes sharing the home, and the last put
+   * releases each).
+   */
   @Override
   public void close() throws IOException {
     if (!closed.compareAndSet(false, true)) {
@@ -334,7 +357,9 @@ final class Overlay2Driver implements GraphDriver {
     if (!held.isEmpty()) {
       LOG.debug("overlay2: closing with layers still acquired: {}", held);
     }
-    Recovery.unmountAll(layout, mounter);
+    if (!sharedMounts) {
+      Recovery.unmountAll(layout, mounter);
+    }
   }
 
   @Override

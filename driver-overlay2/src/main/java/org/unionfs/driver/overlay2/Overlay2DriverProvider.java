@@ -59,9 +59,10 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
     Overlay2Layout layout = new Overlay2Layout(home);
     mkdirs(home, Overlay2Layout.HOME_MODE);
     mkdirs(layout.linkDir(), Overlay2Layout.LINK_DIR_MODE);
-    Recovery.run(layout, mounter);
+    Recovery.run(layout, mounter, context.sharedMounts());
     LayerQuotas quotas = LayerQuotas.open(home, options.defaultQuota());
-    return new Overlay2Driver(layout, support, options, mounter, Posix.get(), quotas, ChildIndex.scan(layout));
+    return new Overlay2Driver(layout, support, options, mounter, Posix.get(), quotas, ChildIndex.scan(layout),
+        context.sharedMounts());
   }
 
   /** Creates a directory with Docker's mode if it is missing; an existing one keeps its mode. */

@@ -17,7 +17,8 @@ import org.unionfs.api.LayerIds;
  * process that had it open: stale overlay mounts are detached, {@code merged/} directories (which exist
  * only while mounted) removed, half-created and half-removed layers ({@code .creating-*},
  * {@code .removing-*}) deleted, and links in {@code l/} that point to no layer dropped. Layers themselves
- * are never touched: a layer either exists whole or not at all (see {@link LayerBuilder}).
+ * are never touched: a layer either exists whole or not at all (see {@link LayerBuilder}). When mounts
+ * are shared with other processes (the command line), mounts are live state, not debris, and stay.
  */
 final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -31,8 +32,13 @@ final class Recovery {
     }
   }
 
-  static Report run(Overlay2Layout layout, Mounter mounter) throws IOException {
-    List<Path> unmounted = unmountAll(layout, mounter);
+  /**
+   * @param sharedMounts whether other processes may be using mounts under the home
+   *     (DriverContext#sharedMounts): then mounts and the merged/ directories under them stay
+   */
+  static Report run(Overlay2Layout layout, Mounter mounter, boolean sharedMounts) throws IOException {
+    List<Path> unmounted = sharedMounts ? List.of() : unmountAll(layout, mounter);
+    List<Path> mountPoints = sharedMounts ? MountTable.under(MountTable.read(), layout.home()) : List.of();
     List<Path> removed = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.home())) {
       for (Path entry : entries) {
@@ -42,7 +48,7 @@ final class Recovery {
           removed.add(entry);
         } else if (LayerIds.isValid(name) && layout.exists(name)) {
           Path merged = layout.merged(name);
-          if (removeEmptyDir(merged)) {
+          if (!mountPoints.contains(merged) && removeEmptyDir(merged)) {
             removed.add(merged);
           }
         }

@@ -105,12 +105,21 @@ public final class DriverRegistry {
    * @throws NotSupportedException if its probe fails here, with the reason
    */
   public GraphDriver open(String name, Path root, Map<String, String> options) throws IOException {
+    return open(name, root, options, false);
+  }
+
+  /**
+   * {@link #open(String, Path, Map)}, saying whether mounts are shared with other processes on the same
+   * home ({@link DriverContext#sharedMounts()}).
+   */
+  public GraphDriver open(String name, Path root, Map<String, String> options, boolean sharedMounts)
+      throws IOException {
     GraphDriverProvider p = providers.get(name);
     if (p == null) {
       throw new InvalidArgumentException("unknown storage driver \"" + name + "\"; available: "
           + String.join(", ", providers().stream().map(GraphDriverProvider::name).toList()));
     }
-    DriverContext context = new DriverContext(root.resolve(name), options);
+    DriverContext context = new DriverContext(root.resolve(name), options, sharedMounts);
     Support support = p.probe(context);
     if (!support.supported()) {
       throw new NotSupportedException("driver " + name + " not supported: " + support.reason());
@@ -126,7 +135,13 @@ public final class DriverRegistry {
    * @throws NotSupportedException if no driver is supported here (the message lists each reason)
    */
   public GraphDriver openDefault(Path root, Map<String, String> options) throws IOException {
-    return open(choose(root, options), root, options);
+    return openDefault(root, options, false);
+  }
+
+  /** {@link #openDefault(Path, Map)} with {@link DriverContext#sharedMounts()} as given. */
+  public GraphDriver openDefault(Path root, Map<String, String> options, boolean sharedMounts)
+      throws IOException {
+    return open(choose(root, options), root, options, sharedMounts);
   }
 
   /** The name {@link #openDefault} would open. */
