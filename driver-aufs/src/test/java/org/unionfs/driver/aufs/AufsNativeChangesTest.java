@@ -196,6 +196,24 @@ class AufsNativeChangesTest {
     }
   }
 
+  /** docker diff of a running container: the parent and the layer are both mounted meanwhile. */
+  @Test
+  void changesWhileParentAndLayerAreMounted() throws Exception {
+    Path parentView = driver.get("mid", "");
+    Path view = driver.get("ctr", "");
+    try {
+      Files.writeString(view.resolve("dir/a.txt"), "changed");
+      Files.delete(view.resolve("file"));
+      assertThat(driver.changes("ctr", "mid")).map(Change::toString)
+          .containsExactly("C /dir", "C /dir/a.txt", "D /file");
+      assertThat(parentView.resolve("file")).exists();
+    } finally {
+      driver.put("ctr");
+      driver.put("mid");
+    }
+    assertThat(compare("ctr")).containsExactly("C /dir", "C /dir/a.txt", "D /file");
+  }
+
   @Test
   void aufsBookkeepingAtTheBranchRoot_neverReported() throws Exception {
     Path branch = driver.layout().diff("ctr");
