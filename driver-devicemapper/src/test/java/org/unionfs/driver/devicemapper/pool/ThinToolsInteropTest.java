@@ -111,6 +111,8 @@ class ThinToolsInteropTest {
       NativeMetadata.export(b, nat);
       run("thin_check", nat.toString());
       assertThat(run("thin_dump", nat.toString())).isEqualTo(xml);
+      assertThat(NativeMetadataVerifier.check(nat)).isEmpty();
+      assertThat(NativeMetadataVerifier.check(meta)).as("thin_restore's own output").isEmpty();
     }
   }
 
@@ -145,6 +147,7 @@ class ThinToolsInteropTest {
       run("thin_check", nat.toString());
       String dumped = run("thin_dump", nat.toString());
       assertThat(dumped).isEqualTo(ours);
+      assertThat(NativeMetadataVerifier.check(nat)).isEmpty();
       String thinLs = run("thin_ls", "--no-headers", "-o", "DEV,MAPPED_BLOCKS,EXCLUSIVE_BLOCKS", nat.toString());
       assertThat(thinLs.strip().split("\n")[0].strip().split("\\s+")).containsExactly("1", "100000", "0");
     }
