@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
         ExportCommand.class,
         GetPutCommands.Get.class,
         GetPutCommands.Put.class,
+        PluginCommands.class,
     })
 public final class UnionfsCommand implements Callable<Integer> {
   private final Io io;

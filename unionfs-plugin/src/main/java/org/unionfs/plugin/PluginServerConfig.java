@@ -104,8 +104,10 @@ public record PluginServerConfig(String driver, Path home, String name, Path soc
       hostPort(tcp);
     }
     Path socket = Path.of(single.getOrDefault("--socket", SOCKET_DIR.resolve(name + ".sock").toString()));
+    // The remembered Init lives beside the socket, so that a server on a socket of its own never
+    // resumes the state of the default server (or of another test run).
     Path state = Path.of(single.getOrDefault("--state-file",
-        SOCKET_DIR.resolve(name + ".state.json").toString()));
+        socket.resolveSibling(name + ".state.json").toString()));
     String home = single.get("--home");
     return new PluginServerConfig(driver, home == null ? null : Path.of(home), name, socket, tcp,
         Path.of(single.getOrDefault("--spec-dir", SPEC_DIR.toString())), state,
