@@ -13,7 +13,11 @@ packages=(
   openjdk-17-jdk-headless maven          # build
   fuse3 libfuse2                         # FUSE mounts (fuse-mount, aufs, devicemapper)
   util-linux mount e2fsprogs xfsprogs btrfs-progs  # loop devices and the filesystems tests format
-  tar gzip zstd rsync attr acl           # reference tools the tests compare against
+  tar gzip zstd rsync attr acl curl      # reference tools the tests compare against
+  docker.io podman umoci uidmap conmon golang-github-containers-common busybox-static
+                                         # real engines: layer fixtures load in them, the plugin runs dockerd
+  debootstrap                            # a real Debian root filesystem for the command-line round trip
+  thin-provisioning-tools                # thin_restore/thin_dump/thin_check against our dm-thin pool
   kmod                                   # modprobe
 )
 
