@@ -30,7 +30,9 @@ import org.unionfs.api.posix.PosixException;
  * this device alone maps it now and at the last commit (as the kernel writes an unshared block in
  * place), otherwise it is copied to a block free in both. Blocks freed in the open transaction become
  * allocatable at the commit. Data written in place since the last commit is, as on a real disk,
- * either old or new after a crash. {@link #close()} commits. All methods are thread-safe (one lock).
+ * either old or new after a crash. {@link #close()} commits, and so does a write that would fail for
+ * space while blocks freed in the open transaction wait for a commit. All methods are thread-safe
+ * (one lock).
  */
 public final class ThinPool implements Closeable {
   /** The kernel's {@code MAX_DEV_ID}: thin device ids are 24-bit. */

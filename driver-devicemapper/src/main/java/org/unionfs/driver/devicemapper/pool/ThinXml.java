@@ -112,20 +112,24 @@ public final class ThinXml {
         throw new InvalidArgumentException("devicemapper pool " + pool.directory() + ": restore needs an empty pool");
       }
       pool.commit(); // so a failed restore can roll back to exactly this point
+      int time = s.time;
+      long tid = s.transactionId;
       try {
         parse(pool, s, in);
-      } catch (IOException | XMLStreamException | NumberFormatException | ArithmeticException e) {
+        pool.checkpointNextCommit();
+        pool.commit(); // may fail for metadata space (PosixException ENOSPC)
+      } catch (IOException | XMLStreamException | RuntimeException e) {
         for (Integer id : Set.copyOf(s.devices.keySet())) {
           s.delete(id);
         }
+        s.time = time;
+        s.transactionId = tid;
         s.journal.clear();
-        if (e instanceof InvalidArgumentException ia) {
-          throw ia;
+        if (e instanceof IOException io) { // bad content (InvalidArgumentException) or a failed read or commit
+          throw io;
         }
         throw new InvalidArgumentException("devicemapper pool " + pool.directory() + ": restore: " + e.getMessage(), e);
       }
-      pool.checkpointNextCommit();
-      pool.commit();
     }
   }
 

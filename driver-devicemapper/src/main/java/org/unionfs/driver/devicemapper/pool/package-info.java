@@ -29,7 +29,21 @@
  * advances; origin and snapshot share every block), {@code delete}, discard of whole blocks,
  * {@code set_transaction_id} compare-and-swap, and mappings carrying the pool time of their write.
  * Thin devices have no size here (the table gives it in the kernel; the driver keeps it).
- * {@link org.unionfs.driver.devicemapper.pool.ThinXml} speaks thin-provisioning-tools' XML;
- * {@link org.unionfs.driver.devicemapper.pool.PoolVerifier} checks what {@code thin_check} does not.
+ *
+ * <h2>Interop and checking</h2>
+ *
+ * {@link org.unionfs.driver.devicemapper.pool.ThinXml} exports what {@code thin_dump} prints (byte for
+ * byte) and restores {@code thin_dump} XML; {@link org.unionfs.driver.devicemapper.pool.NativeMetadata}
+ * writes the kernel's own metadata format, which {@code thin_check} accepts and {@code thin_dump}
+ * prints as our XML. {@link org.unionfs.driver.devicemapper.pool.PoolVerifier} checks a pool's own
+ * metadata and {@link org.unionfs.driver.devicemapper.pool.NativeMetadataVerifier} a native file, both
+ * covering what {@code thin_check} 0.9.0 does not (data reference counts, blocks past the data
+ * device, magic, 24-bit ids).
+ *
+ * <h2>When the pool commits</h2>
+ *
+ * On {@link org.unionfs.driver.devicemapper.pool.ThinPool#commit()}, on close, after an XML restore,
+ * and inside a write that would otherwise fail for space while blocks freed in the open transaction
+ * wait for a commit.
  */
 package org.unionfs.driver.devicemapper.pool;

@@ -230,4 +230,32 @@ class ThinPoolTest {
     assertThatThrownBy(() -> ThinPool.open(dir)).isInstanceOf(LayerCorruptException.class)
         .hasMessageContaining("journal record");
   }
+
+  @Test
+  void aRestoreTooBigForTheMetadataFailsWithEnospcAndLeavesThePoolEmpty() throws IOException {
+    StringBuilder x = new StringBuilder("<superblock uuid=\"\" time=\"0\" transaction=\"4\" flags=\"0\""
+        + " version=\"2\" data_block_size=\"128\" nr_data_blocks=\"40000\">\n"
+        + "<device dev_id=\"1\" mapped_blocks=\"0\" transaction=\"0\" creation_time=\"0\" snap_time=\"0\">\n");
+    for (int v = 0; v < 30000; v++) { // 600 kB of checkpoint: more than half of a 1 MiB metadata file
+      x.append("<single_mapping origin_block=\"").append(v).append("\" data_block=\"").append(v)
+          .append("\" time=\"0\"/>\n");
+    }
+    x.append("</device>\n</superblock>\n");
+    Path dir = tmp.resolve("devicemapper");
+    try (ThinPool p = pool(40000)) {
+      assertThatThrownBy(() -> ThinXml.restore(p,
+          new java.io.ByteArrayInputStream(x.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII))))
+          .isInstanceOfSatisfying(PosixException.class, e -> assertThat(e.errno()).isEqualTo(Posix.ENOSPC))
+          .hasMessageContaining("metadata space exhausted");
+      assertThat(p.devices()).isEmpty();
+      assertThat(p.transactionId()).isZero();
+      assertThat(p.verify()).isEmpty();
+      p.createThin(3);
+      p.write(3, 0, bytes(100, 9));
+    }
+    assertThat(PoolVerifier.check(dir).problems()).isEmpty();
+    try (ThinPool p = ThinPool.open(dir)) {
+      assertThat(read(p, 3, 0, 100)).isEqualTo(bytes(100, 9).array());
+    }
+  }
 }
