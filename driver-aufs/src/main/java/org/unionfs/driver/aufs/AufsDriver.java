@@ -53,11 +53,17 @@ final class AufsDriver implements GraphDriver {
     this.diffs = new AufsDiffs(this, layout);
   }
 
-  /** Opens (creating if needed) the home and recovers from a crash of the process that had it open. */
-  static AufsDriver open(Path home, Map<String, String> options) throws IOException {
+  /**
+   * Opens (creating if needed) the home and recovers from a crash of the process that had it open.
+   *
+   * @param sharedMounts other processes may serve mounts of this home (the command line's foreground
+   *     {@code get}): then only dead mounts are cleared on open
+   */
+  static AufsDriver open(Path home, Map<String, String> options, boolean sharedMounts)
+      throws IOException {
     DriverOptions.of("aufs", options).requireAllUsed(); // moby's aufs takes no driver options
     AufsLayout layout = AufsLayout.prepare(home);
-    AufsRecovery.run(layout);
+    AufsRecovery.run(layout, sharedMounts);
     return new AufsDriver(layout, new AufsMounts());
   }
 
@@ -162,6 +168,10 @@ final class AufsDriver implements GraphDriver {
       if (count > 0 || mounts.isMounted(id)) {
         throw new LayerInUseException("aufs: layer " + id + " is in use: held by " + count
             + " get(s) without put");
+      }
+      if (AufsMounts.mountPointsUnder(layout.mntDir()).contains(layout.mnt(id))) {
+        throw new LayerInUseException("aufs: layer " + id + " is mounted at " + layout.mnt(id)
+            + " by another process");
       }
       List<String> children = children(id);
       if (!children.isEmpty()) {

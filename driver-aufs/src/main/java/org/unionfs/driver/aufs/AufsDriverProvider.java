@@ -49,8 +49,13 @@ public final class AufsDriverProvider implements GraphDriverProvider {
     return Support.yes();
   }
 
+  /**
+   * Opens the driver. With {@link DriverContext#sharedMounts()} only dead FUSE mounts under
+   * {@code mnt/} are cleared (another process may be serving the others); otherwise every mount there
+   * is a leftover and is detached.
+   */
   @Override
   public GraphDriver open(DriverContext context) throws IOException {
-    return AufsDriver.open(context.home(), context.options());
+    return AufsDriver.open(context.home(), context.options(), context.sharedMounts());
   }
 }

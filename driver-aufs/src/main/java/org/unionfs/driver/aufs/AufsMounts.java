@@ -125,14 +125,21 @@ final class AufsMounts {
   }
 
   /**
-   * Detaches every mount at or below {@code mntDir} (left by a process killed while it served them:
-   * "Transport endpoint is not connected"): {@code fusermount -u -z}, else a lazy {@code umount2}.
+   * Detaches mounts at or below {@code mntDir}: {@code fusermount -u -z}, else a lazy {@code umount2}.
    *
+   * @param onlyDead detach only the mounts whose serving process is gone ("Transport endpoint is not
+   *     connected"), leaving the live mounts of other processes on the same home alone; false detaches
+   *     every mount (the home is this process's alone)
    * @return the mount points cleared
    */
-  static List<Path> clearStale(Path mntDir) throws IOException {
+  static List<Path> clearStale(Path mntDir, boolean onlyDead) throws IOException {
     List<Path> cleared = new ArrayList<>();
-    List<Path> points = mountPointsUnder(mntDir);
+    List<Path> points = new ArrayList<>();
+    for (Path p : mountPointsUnder(mntDir)) {
+      if (!onlyDead || isDead(p)) {
+        points.add(p);
+      }
+    }
     // deepest first, so that a mount on top of another goes before the one below
     points.sort((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount()));
     for (Path p : points) {
@@ -149,6 +156,18 @@ final class AufsMounts {
       cleared.add(p);
     }
     return cleared;
+  }
+
+  /** Whether the FUSE mount at {@code p} has lost its server (stat fails with ENOTCONN). */
+  static boolean isDead(Path p) {
+    try {
+      Posix.get().lstat(p);
+      return false;
+    } catch (PosixException e) {
+      return e.errno() == 107; // ENOTCONN
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Mount points at or below {@code dir}, from this process's mount table. */

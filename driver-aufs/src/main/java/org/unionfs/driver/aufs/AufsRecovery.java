@@ -28,8 +28,13 @@ final class AufsRecovery {
   /** What recovery did, for logs and tests. */
   record Report(List<Path> unmounted, List<Path> removed) {}
 
-  static Report run(AufsLayout layout) throws IOException {
-    List<Path> unmounted = AufsMounts.clearStale(layout.mntDir());
+  /**
+   * @param sharedMounts other processes may serve live mounts of this home (DriverContext#sharedMounts):
+   *     only dead mounts are detached, and live mount points stay
+   */
+  static Report run(AufsLayout layout, boolean sharedMounts) throws IOException {
+    List<Path> unmounted = AufsMounts.clearStale(layout.mntDir(), sharedMounts);
+    List<Path> live = AufsMounts.mountPointsUnder(layout.mntDir());
     List<Path> removed = new ArrayList<>();
     finishRemovals(layout, removed);
     for (Path dir : List.of(layout.diffDir(), layout.mntDir())) {
@@ -37,7 +42,7 @@ final class AufsRecovery {
         String name = entry.getFileName().toString();
         boolean scratch = layout.removedLayerOf(name) != null;
         boolean orphan = LayerIds.isValid(name) && !layout.exists(name);
-        if (scratch || orphan || name.startsWith(".")) {
+        if ((scratch || orphan || name.startsWith(".")) && !live.contains(entry)) {
           FileTrees.deleteTree(entry);
           removed.add(entry);
         }

@@ -1,6 +1,7 @@
 package org.unionfs.driver.aufs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,12 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unionfs.api.CreateOptions;
+import org.unionfs.api.GraphDriver;
+import org.unionfs.api.error.LayerInUseException;
 import org.unionfs.api.spi.DriverContext;
 
 /**
@@ -38,21 +42,54 @@ class AufsRecoveryTest {
 
   /** Starts the child, waits for {@code line} on its output, then kills it with SIGKILL. */
   private void runAndKill(String line, String... args) throws Exception {
+    kill(start(line, args));
+  }
+
+  private static void kill(Process child) throws InterruptedException {
+    child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** Starts the child and waits for {@code line} on its output; the child keeps running. */
+  private Process start(String line, String... args) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-cp",
         System.getProperty("java.class.path"), CrashChild.class.getName()));
     cmd.addAll(List.of(args));
     Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try {
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       String l;
       do {
         l = out.readLine();
       } while (l != null && !l.equals(line));
       assertThat(l).as("the child printed %s", line).isEqualTo(line);
+      return child;
+    } catch (RuntimeException | Error e) {
+      kill(child);
+      throw e;
+    }
+  }
+
+  @Test
+  void sharedMounts_liveMountsOfAnotherProcessStay_deadOnesCleared() throws Exception {
+    Process child = start("READY", "mount", home.toString());
+    try {
+      try (GraphDriver d = new AufsDriverProvider().open(new DriverContext(home, Map.of(), true))) {
+        assertThat(AufsMounts.mountPointsUnder(home)).as("live mounts of the other process stay")
+            .containsExactlyInAnyOrder(home.resolve("mnt/ctr"), home.resolve("mnt/img"));
+        assertThatThrownBy(() -> d.remove("ctr")).isInstanceOf(LayerInUseException.class)
+            .hasMessageContaining("another process");
+        assertThat(home.resolve("mnt/ctr/written-before-crash.txt")).hasContent("kept");
+      }
     } finally {
-      child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      kill(child);
+    }
+    try (GraphDriver d = new AufsDriverProvider().open(new DriverContext(home, Map.of(), true))) {
+      assertThat(AufsMounts.mountPointsUnder(home)).as("dead mounts cleared").isEmpty();
+      d.remove("ctr");
+      assertThat(d.exists("ctr")).isFalse();
     }
   }
 
