@@ -64,12 +64,20 @@ public final class RandomFixtures {
   public Fixture generate(Path oracle, int count, Fixture.Clock clock, Set<String> unrenamableDirs,
       boolean lowerHardlinksSplit) throws IOException {
     Set<String> frozen = new java.util.HashSet<>();
+    Set<String> unrenamable = new java.util.HashSet<>(unrenamableDirs);
     if (lowerHardlinksSplit) {
       TreeManifest.of(oracle).hardlinkGroups().forEach(frozen::addAll);
+      // Renaming a directory that holds such a file copies the file up too (aufs-style copy-up of a
+      // lower directory), which splits its hardlink group just the same.
+      for (String path : frozen) {
+        for (String dir = parentOf(path); !dir.equals("/"); dir = parentOf(dir)) {
+          unrenamable.add(dir);
+        }
+      }
     }
     Fixture.Recorder recorder = new Fixture.Recorder(oracle, clock);
     for (int i = 0; i < count; i++) {
-      for (FsOp op : next(TreeManifest.of(oracle), clock, unrenamableDirs, frozen)) {
+      for (FsOp op : next(TreeManifest.of(oracle), clock, unrenamable, frozen)) {
         recorder.run(op);
       }
     }
@@ -170,6 +178,11 @@ public final class RandomFixtures {
       return List.of(new FsOp.Mknod(newPath(tree, dirs), mode, device ? FileStat.makedev(1, 3) : 0));
     }
     return List.of(new FsOp.WriteFile(newPath(tree, dirs), content(), fileMode()));
+  }
+
+  private static String parentOf(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
   }
 
   private boolean renamable(TreeManifest tree, String dir, Set<String> unrenamableDirs) {
