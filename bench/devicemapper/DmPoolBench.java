@@ -70,6 +70,7 @@ public class DmPoolBench {
           FileChannel ch = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
               StandardOpenOption.WRITE)) {
         p.createThin(1);
+        ch.write(ByteBuffer.allocate(1), bytes - 1); // the peer is sparse and full-size too, like the data file
         // alternate which goes first, so page-cache writeback of one side does not always tax the other
         for (int side = 0; side < 2; side++) {
           long t0 = System.nanoTime();
