@@ -38,7 +38,8 @@
  * prints as our XML. {@link org.unionfs.driver.devicemapper.pool.PoolVerifier} checks a pool's own
  * metadata and {@link org.unionfs.driver.devicemapper.pool.NativeMetadataVerifier} a native file, both
  * covering what {@code thin_check} 0.9.0 does not (data reference counts, blocks past the data
- * device, magic, 24-bit ids).
+ * device, magic, 24-bit ids). {@link org.unionfs.driver.devicemapper.pool.DeviceImages} copies a
+ * device to and from an image file (zero blocks unmapped / holes), for mkfs and fsck without root.
  *
  * <h2>When the pool commits</h2>
  *
