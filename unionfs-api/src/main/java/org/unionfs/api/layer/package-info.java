@@ -60,9 +60,9 @@
  * conversion. Both write deterministic tars: sorted members, whole-second mtimes, no atime or ctime,
  * ustar with PAX records only where needed, type bits in the mode field (as Go writes them), empty
  * user/group names, directories with a trailing '/', the second and later paths of an inode as hardlinks
- * to the first. Naive diffs export only {@code security.capability} (as moby); native diffs of a driver's
- * own directory export every xattr but overlayfs's own (as containers/storage and umoci), so that a
- * layer round-trips exactly.
+ * to the first. Naive and native diffs both export every xattr but overlayfs's own (as containers/storage
+ * and umoci do; moby's naive diff exports only {@code security.capability}), so that a layer
+ * round-trips exactly and a naive and a native diff of the same layer carry the same entries.
  *
  * <h2>Speed and memory</h2>
  * Tars are read and written in one streaming pass with 1 MiB / 256 KiB buffers; file data is never held

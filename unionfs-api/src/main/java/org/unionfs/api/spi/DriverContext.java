@@ -18,7 +18,7 @@ import java.util.Objects;
  *     detaches every mount. When true, opening and closing leave existing mounts alone, and a layer found
  *     already mounted counts as one reference held elsewhere, which a {@code put} in this process may
  *     release (moby's {@code mountref} counter). Drivers whose mounts live only as long as the process
- *     (FUSE) ignore it.
+ *     (FUSE) clear only the mounts of dead processes when it is set.
  */
 public record DriverContext(Path home, Map<String, String> options, boolean sharedMounts) {
   public DriverContext {
