@@ -22,13 +22,16 @@ import org.unionfs.api.union.UnionConfig.WhiteoutFormat;
  * same name.
  *
  * @param fuseOptions what libfuse gets, defaults first
- * @param whiteoutFormat the whiteouts written to the read-write branch
+ * @param whiteoutFormat the whiteouts written to the read-write branch: {@code whiteout=} if given, else
+ *     aufs ({@code .wh.} files)
+ * @param whiteoutGiven whether {@code whiteout=} was given; if not, a union whose branches have a format
+ *     of their own (a driver's layer: overlay2 layers hold overlay whiteouts) keeps it
  * @param directoryRename what rename does with a lower directory
  * @param singleThreaded serve requests on one thread
  * @param nonEmpty the mount point may hold files ({@code nonempty})
  */
 public record MountOptions(List<String> fuseOptions, WhiteoutFormat whiteoutFormat,
-    DirectoryRename directoryRename, boolean singleThreaded, boolean nonEmpty) {
+    boolean whiteoutGiven, DirectoryRename directoryRename, boolean singleThreaded, boolean nonEmpty) {
 
   /** libfuse2 options taking no value (fuse_mount, fuse_lib and fuse_lowlevel of 2.9.9). */
   static final Set<String> FLAGS = Set.of(
@@ -78,6 +81,7 @@ public record MountOptions(List<String> fuseOptions, WhiteoutFormat whiteoutForm
       put(fuse, d);
     }
     WhiteoutFormat whiteout = WhiteoutFormat.AUFS;
+    boolean whiteoutGiven = false;
     DirectoryRename rename = DirectoryRename.COPY_UP;
     boolean single = false;
     for (String list : userOptions) {
@@ -89,11 +93,14 @@ public record MountOptions(List<String> fuseOptions, WhiteoutFormat whiteoutForm
         String name = eq < 0 ? o : o.substring(0, eq);
         String value = eq < 0 ? null : o.substring(eq + 1);
         switch (name) {
-          case "whiteout" -> whiteout = switch (String.valueOf(value)) {
-            case "aufs" -> WhiteoutFormat.AUFS;
-            case "overlay" -> WhiteoutFormat.OVERLAY;
-            default -> throw new FuseMountException("bad option '" + o + "': whiteout=aufs or whiteout=overlay");
-          };
+          case "whiteout" -> {
+            whiteout = switch (String.valueOf(value)) {
+              case "aufs" -> WhiteoutFormat.AUFS;
+              case "overlay" -> WhiteoutFormat.OVERLAY;
+              default -> throw new FuseMountException("bad option '" + o + "': whiteout=aufs or whiteout=overlay");
+            };
+            whiteoutGiven = true;
+          }
           case "rename_dir" -> rename = switch (String.valueOf(value)) {
             case "copyup" -> DirectoryRename.COPY_UP;
             case "exdev" -> DirectoryRename.EXDEV;
@@ -117,7 +124,7 @@ public record MountOptions(List<String> fuseOptions, WhiteoutFormat whiteoutForm
     }
     List<String> out = new ArrayList<>();
     fuse.forEach((k, v) -> out.add(v == null ? k : k + "=" + v));
-    return new MountOptions(out, whiteout, rename, single, fuse.containsKey("nonempty"));
+    return new MountOptions(out, whiteout, whiteoutGiven, rename, single, fuse.containsKey("nonempty"));
   }
 
   private static void put(Map<String, String> m, String o) {

@@ -24,8 +24,8 @@ public final class UnionMount {
   private UnionMount() {}
 
   /**
-   * Mounts {@code branches} (the configuration's whiteout format and rename policy are replaced by the
-   * options') at {@code mountPoint}.
+   * Mounts {@code branches} at {@code mountPoint}. The rename policy is the options'; so is the whiteout
+   * format when {@code whiteout=} was given, else the branches' own (a driver's layer keeps its format).
    *
    * @throws FuseMountException a missing branch, a bad mount point, no /dev/fuse, a failed mount
    */
@@ -46,8 +46,8 @@ public final class UnionMount {
     // the mount point first: a busy one must be reported as such, not as a branch in use
     MountPreflight.requireDevFuse();
     MountPreflight.requireMountPoint(mnt, options.nonEmpty());
-    UnionConfig config = branches.withWhiteoutFormat(options.whiteoutFormat())
-        .withDirectoryRename(options.directoryRename());
+    UnionConfig config = (options.whiteoutGiven() ? branches.withWhiteoutFormat(options.whiteoutFormat())
+        : branches).withDirectoryRename(options.directoryRename());
     UnionFileSystem union;
     try {
       union = UnionFileSystem.open(config);

@@ -15,6 +15,7 @@ class MountOptionsTest {
     assertThat(o.fuseOptions()).contains("allow_other", "default_permissions", "use_ino", "hard_remove",
         "big_writes", "max_write=131072", "kernel_cache", "attr_timeout=60");
     assertThat(o.whiteoutFormat()).isEqualTo(UnionConfig.WhiteoutFormat.AUFS);
+    assertThat(o.whiteoutGiven()).as("a driver's layer keeps its own format").isFalse();
     assertThat(o.directoryRename()).isEqualTo(UnionConfig.DirectoryRename.COPY_UP);
     assertThat(o.singleThreaded()).isFalse();
     assertThat(o.nonEmpty()).isFalse();
@@ -35,6 +36,7 @@ class MountOptionsTest {
     MountOptions o = MountOptions.parse(
         List.of("whiteout=overlay,rename_dir=exdev,single_thread,nonempty"), false);
     assertThat(o.whiteoutFormat()).isEqualTo(UnionConfig.WhiteoutFormat.OVERLAY);
+    assertThat(o.whiteoutGiven()).isTrue();
     assertThat(o.directoryRename()).isEqualTo(UnionConfig.DirectoryRename.EXDEV);
     assertThat(o.singleThreaded()).isTrue();
     assertThat(o.nonEmpty()).isTrue();
