@@ -36,11 +36,18 @@ public final class FuseMount implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread shutdownHook;
   private final Runnable afterExit;
+  /**
+   * Completes after the loop has returned AND {@link #afterExit} has run. Waiters use this one, not the
+   * session's future: a dependent action of that future may still be running when its other waiters
+   * wake, so waiting on it let close() return before the union had released its branch.
+   */
+  private final CompletableFuture<Integer> finished;
 
   private FuseMount(Path mountPoint, FuseSession session, Runnable afterExit) {
     this.mountPoint = mountPoint;
     this.session = session;
     this.afterExit = afterExit;
+    this.finished = session.exited().whenComplete((rc, t) -> runAfterExit());
     this.shutdownHook = new Thread(this::closeQuietly, "unmount " + mountPoint);
   }
 
@@ -65,7 +72,6 @@ public final class FuseMount implements AutoCloseable {
       throw new FuseMountException(e.getMessage(), e);
     }
     FuseMount m = new FuseMount(mnt, session, afterExit);
-    session.exited().whenComplete((rc, t) -> m.runAfterExit());
     try {
       m.awaitLive(timeout);
     } catch (FuseMountException e) {
@@ -130,10 +136,13 @@ public final class FuseMount implements AutoCloseable {
     return !session.exited().isDone();
   }
 
-  /** Blocks until the loop returns (someone unmounted) and gives libfuse's return code. */
+  /**
+   * Blocks until the loop returns (someone unmounted) and the filesystem behind it is closed; gives
+   * libfuse's return code.
+   */
   public int awaitExit() throws InterruptedException {
     try {
-      return session.exited().get();
+      return finished.get();
     } catch (ExecutionException e) {
       LOG.error("FUSE loop of {} failed: {}", mountPoint, e.getCause().toString());
       return -1;
@@ -158,7 +167,7 @@ public final class FuseMount implements AutoCloseable {
       Unmounter.unmount(mountPoint);
     }
     try {
-      session.exited().get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      finished.get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new IOException("FUSE loop of " + mountPoint + " still running " + EXIT_WAIT.toSeconds()
           + " s after the unmount (files still open?)");
