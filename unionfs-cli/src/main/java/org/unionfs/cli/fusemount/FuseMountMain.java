@@ -5,11 +5,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.Arrays;
 import org.unionfs.api.union.UnionConfig;
+import org.unionfs.api.union.layers.LayerBranches;
 import org.unionfs.fuse.FuseMount;
 import org.unionfs.fuse.FuseMountException;
 import org.unionfs.fuse.MountOptions;
 import org.unionfs.fuse.UnionMount;
-import org.unionfs.fuse.layer.LayerBranches;
 
 /**
  * {@code java -jar fuse-mount.jar}: mounts a union with FUSE (see {@link FuseMountArgs#USAGE}).

@@ -1,4 +1,4 @@
-package org.unionfs.fuse.layer;
+package org.unionfs.api.union.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

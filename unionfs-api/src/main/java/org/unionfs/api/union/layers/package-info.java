@@ -1,6 +1,8 @@
 /**
- * The layers of the graphdrivers as union branches ({@link org.unionfs.fuse.layer.LayerBranches}), read
- * from each driver's on-disk layout, so that any driver's layer can be mounted through the union engine:
+ * The layers of the graphdrivers as union branches ({@link org.unionfs.api.union.layers.LayerBranches}),
+ * read from each driver's on-disk layout, so that any driver's layer can be opened through the union
+ * engine: mounted with FUSE ({@code fuse-mount --driver}) or in-process as a {@code java.nio} file
+ * system ({@code unionfs-nio}):
  * <pre>
  * vfs        &lt;home&gt;/dir/&lt;id&gt;                      one read-write branch (a passthrough)
  * overlay2   &lt;home&gt;/&lt;id&gt;/diff                     read-write; parents from &lt;home&gt;/&lt;id&gt;/lower
@@ -11,4 +13,4 @@
  * devicemapper layers are thin block devices holding a filesystem, not directories: they are mounted by
  * their driver, not through the union.
  */
-package org.unionfs.fuse.layer;
+package org.unionfs.api.union.layers;

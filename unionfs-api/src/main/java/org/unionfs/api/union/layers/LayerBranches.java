@@ -1,4 +1,4 @@
-package org.unionfs.fuse.layer;
+package org.unionfs.api.union.layers;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,7 +6,8 @@ import org.unionfs.api.union.UnionConfig;
 
 /**
  * What a graphdriver's layer is made of, as union branches: the hook through which {@code fuse-mount
- * --driver NAME --home DIR --layer ID} mounts a layer of any driver. Reads the driver's on-disk layout
+ * --driver NAME --home DIR --layer ID} mounts a layer of any driver, and {@code unionfs-nio}'s
+ * {@code UnionFileSystems.openLayer} opens one in-process. Reads the driver's on-disk layout
  * only; never mounts or writes.
  */
 public interface LayerBranches {

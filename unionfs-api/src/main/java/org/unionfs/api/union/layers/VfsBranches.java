@@ -1,4 +1,4 @@
-package org.unionfs.fuse.layer;
+package org.unionfs.api.union.layers;
 
 import java.io.IOException;
 import java.nio.file.Files;
