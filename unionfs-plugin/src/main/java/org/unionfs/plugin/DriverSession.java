@@ -27,18 +27,24 @@ import org.unionfs.api.spi.DriverOptions;
  * <p>dockerd sends Init once per daemon start. A plugin server restarted under a running daemon gets
  * no second Init, so the accepted Init is kept in {@link PluginServerConfig#stateFile()} and the next
  * server resumes from it. Cleanup (daemon shutdown) deletes it.
+ *
+ * <p>dockerd's Get references live in {@link DockerReferences} (a second file beside the state file):
+ * a resumed server takes them again, so Puts of Gets made before the restart succeed and release the
+ * mounts as they would have.
  */
 final class DriverSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DriverSession.class);
 
   private final PluginServerConfig config;
   private final DriverRegistry registry;
+  private final DockerReferences references;
   private GraphDriver driver;
   private Path root;
 
   DriverSession(PluginServerConfig config, DriverRegistry registry) {
     this.config = config;
     this.registry = registry;
+    this.references = new DockerReferences(config.referencesFile());
   }
 
   /** The open driver; a call before Init fails with a message dockerd shows. */
@@ -48,6 +54,21 @@ final class DriverSession implements AutoCloseable {
           + ": driver not initialised (GraphDriver.Init not received)");
     }
     return driver;
+  }
+
+  /** {@code GraphDriver.Get}: the driver's get, counted as one of dockerd's references. */
+  Path get(String id, String mountLabel) throws IOException {
+    return references.get(driver(), id, mountLabel);
+  }
+
+  /** {@code GraphDriver.Put}: releases one of dockerd's references (also one taken before a restart). */
+  void put(String id) throws IOException {
+    references.put(driver(), id);
+  }
+
+  /** dockerd's references per layer (tests). */
+  Map<String, Integer> references() {
+    return references.counts();
   }
 
   /** The root the open driver lives under, or null. */
@@ -65,6 +86,7 @@ final class DriverSession implements AutoCloseable {
     Map<String, String> options = new LinkedHashMap<>(config.options());
     options.putAll(DriverOptions.parse(initOptions == null ? List.of() : initOptions));
     closeDriver();
+    references.forget();
     open(chosen, options);
     saveState(chosen, options);
   }
@@ -77,7 +99,10 @@ final class DriverSession implements AutoCloseable {
     return Path.of(home);
   }
 
-  /** Reopens the driver of an earlier server's Init, if its state file is there. */
+  /**
+   * Reopens the driver of an earlier server's Init, if its state file is there, and takes again every
+   * reference dockerd held (the mounts come back at the same paths).
+   */
   synchronized boolean resume() throws IOException {
     Path state = config.stateFile();
     if (!Files.isRegularFile(state)) {
@@ -95,10 +120,19 @@ final class DriverSession implements AutoCloseable {
       // The data root is gone (a test run cleaned up); do not recreate it from a stale note.
       LOG.warn("ignoring state file {}: {} no longer exists", state, savedRoot);
       Files.deleteIfExists(state);
+      references.forget();
       return false;
     }
     open(savedRoot, options);
     LOG.info("resumed driver {} under {} from {}", config.driver(), savedRoot, state);
+    try {
+      references.reacquire(driver);
+    } catch (IOException e) {
+      // An unreadable reference file: dockerd's later Puts of those layers will be refused, as
+      // without it; the driver itself is fine.
+      LOG.warn("plugin {}: cannot re-take dockerd's references from {}: {}", config.name(),
+          config.referencesFile(), e.toString());
+    }
     return true;
   }
 
@@ -117,12 +151,13 @@ final class DriverSession implements AutoCloseable {
     AtomicFiles.write(config.stateFile(), WireFormat.JSON.writeValueAsBytes(state), "rw-------");
   }
 
-  /** Cleanup: the daemon is shutting down; release every mount and forget the Init. */
+  /** Cleanup: the daemon is shutting down; release every mount and forget the Init and references. */
   synchronized void cleanup() throws IOException {
     try {
       closeDriver();
     } finally {
       Files.deleteIfExists(config.stateFile());
+      references.forget();
     }
   }
 
@@ -130,12 +165,16 @@ final class DriverSession implements AutoCloseable {
     GraphDriver open = driver;
     driver = null;
     root = null;
+    references.driverClosed();
     if (open != null) {
       open.close();
     }
   }
 
-  /** Server shutdown: release every mount; the state file stays for a restarted server. */
+  /**
+   * Server shutdown: release every mount; the state and reference files stay for a restarted server,
+   * which mounts again what dockerd still holds.
+   */
   @Override
   public synchronized void close() throws IOException {
     closeDriver();

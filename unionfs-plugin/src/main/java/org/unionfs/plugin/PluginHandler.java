@@ -120,11 +120,11 @@ final class PluginHandler extends Handler.Abstract {
       }
       case "Get" -> {
         LayerRequest r = layerRequest(request);
-        String dir = session.driver().get(r.id(), r.mountLabel() == null ? "" : r.mountLabel()).toString();
+        String dir = session.get(r.id(), r.mountLabel() == null ? "" : r.mountLabel()).toString();
         ok(response, Response.dir(dir), callback);
       }
       case "Put" -> {
-        session.driver().put(layerRequest(request).id());
+        session.put(layerRequest(request).id());
         ok(response, Response.OK, callback);
       }
       case "Exists" -> {

@@ -135,6 +135,17 @@ public record PluginServerConfig(String driver, Path home, String name, Path soc
     }
   }
 
+  /**
+   * Where dockerd's Get references are kept for a restarted server: beside the state file,
+   * {@code <name>.refs.json} for a state file {@code <name>.state.json}.
+   */
+  public Path referencesFile() {
+    String state = stateFile.getFileName().toString();
+    String base = state.endsWith(".state.json") ? state.substring(0, state.length() - ".state.json".length())
+        : state;
+    return stateFile.resolveSibling(base + ".refs.json");
+  }
+
   /** This config with another socket path (tests). */
   public PluginServerConfig withSocket(Path socket, Path stateFile) {
     return new PluginServerConfig(driver, home, name, socket, null, specDir, stateFile, options);

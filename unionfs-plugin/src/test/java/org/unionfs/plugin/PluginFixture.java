@@ -19,6 +19,12 @@ import org.unionfs.api.spi.Support;
 final class PluginFixture {
   private PluginFixture() {}
 
+  /**
+   * Every driver the plugin is proven with (here and in {@link DockerPluginIT}); each must be on the test
+   * class path. A new driver joins with one line here and its test dependency in the pom.
+   */
+  static final List<String> DRIVERS = List.of("vfs", "overlay2", "aufs");
+
   static PluginServerConfig config(String driver, Path dir) {
     return PluginServerConfig.defaults(driver)
         .withSocket(dir.resolve("p.sock"), dir.resolve("p.state.json"));
@@ -26,7 +32,8 @@ final class PluginFixture {
 
   /** Why {@code driver} cannot run here, or null if it can (probe under {@code dir}). */
   static String unsupported(String driver, Path dir) {
-    Support s = DriverRegistry.load().provider(driver).orElseThrow()
+    Support s = DriverRegistry.load().provider(driver)
+        .orElseThrow(() -> new AssertionError("driver " + driver + " is not on the test class path"))
         .probe(new DriverContext(dir.resolve("probe").resolve(driver), Map.of()));
     return s.supported() ? null : driver + " not supported here: " + s.reason();
   }
