@@ -2,16 +2,14 @@ package org.unionfs.api.fs;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
 import org.unionfs.api.posix.Posix;
 
 /**
  * The file-descriptor calls the copier needs and {@link Posix} does not offer (open with O_EXCL and
  * O_NOATIME, SEEK_DATA/SEEK_HOLE, copy_file_range, FICLONE on descriptors, fchown/fchmod/futimens).
- * Working on descriptors saves a path lookup per metadata call on the hot path of a layer copy.
+ * Working on descriptors saves a path lookup per metadata call on the hot path of a layer copy. The
+ * functions are those of {@link Posix.LibC}: one jnr-ffi binding per process, since each costs a cold
+ * JVM a few hundred milliseconds.
  */
 final class FsNative {
   static final int O_RDONLY = 0;
@@ -28,45 +26,13 @@ final class FsNative {
   /** {@code _IOW(0x94, 9, int)}. */
   static final long FICLONE = 0x40049409L;
 
-  /** The C library functions used, bound by jnr-ffi. */
-  public interface LibC {
-    int open(String path, int flags, int mode);
-
-    int close(int fd);
-
-    long lseek(int fd, long offset, int whence);
-
-    long copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags);
-
-    long pread(int fd, @Out byte[] buf, long count, long offset);
-
-    long pwrite(int fd, @In byte[] buf, long count, long offset);
-
-    int ioctl(int fd, long request, long arg);
-
-    int ftruncate(int fd, long length);
-
-    int fchown(int fd, int uid, int gid);
-
-    int fchmod(int fd, int mode);
-
-    int chmod(String path, int mode);
-
-    int futimens(int fd, @In long[] times);
-
-    int mkdir(String path, int mode);
-
-    int geteuid();
-
-    int getegid();
-  }
-
   private static final class Holder {
     static final FsNative INSTANCE = new FsNative();
   }
 
-  final LibC libc;
-  private final Runtime runtime;
+  /** The process's one libc binding (see {@link Posix#libc()}). */
+  final Posix.LibC libc;
+  private final Posix posix;
   /** The process's effective ids: what a newly created entry gets (outside a setgid directory). */
   final int euid;
   final int egid;
@@ -74,8 +40,8 @@ final class FsNative {
   final int umask;
 
   private FsNative() {
-    libc = LibraryLoader.create(LibC.class).load("c");
-    runtime = Runtime.getRuntime(libc);
+    posix = Posix.get();
+    libc = posix.libc();
     euid = libc.geteuid();
     egid = libc.getegid();
     umask = readUmask();
@@ -99,7 +65,7 @@ final class FsNative {
   }
 
   int errno() {
-    return runtime.getLastError();
+    return posix.lastErrno();
   }
 
   IOException error(int errno, String op, Path path) {

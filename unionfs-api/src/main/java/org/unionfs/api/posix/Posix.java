@@ -95,6 +95,40 @@ public final class Posix {
     int umount2(String target, int flags);
 
     String strerror(int errnum);
+
+    // Descriptor calls of the tree copier (org.unionfs.api.fs) and the quota calls
+    // (org.unionfs.api.quota), folded in here so that a process binds libc once: each jnr-ffi binding
+    // costs a cold JVM a few hundred milliseconds.
+
+    long lseek(int fd, long offset, int whence);
+
+    long copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags);
+
+    long pread(int fd, @jnr.ffi.annotations.Out byte[] buf, long count, long offset);
+
+    long pwrite(int fd, @jnr.ffi.annotations.In byte[] buf, long count, long offset);
+
+    int ftruncate(int fd, long length);
+
+    int fchown(int fd, int uid, int gid);
+
+    int fchmod(int fd, int mode);
+
+    int futimens(int fd, @jnr.ffi.annotations.In long[] times);
+
+    int mkdir(String path, int mode);
+
+    int geteuid();
+
+    int getegid();
+
+    /** {@code ioctl(2)} whose argument is a buffer (in and out), e.g. {@code FS_IOC_FSGETXATTR}. */
+    int ioctl(int fd, long request, byte[] arg);
+
+    /** {@code syscall(2)} with the shape of {@code quotactl_fd(fd, cmd, id, addr)}. */
+    long syscall(long number, int fd, int cmd, int id, byte[] addr);
+
+    int quotactl(int cmd, String special, int id, byte[] addr);
   }
 
   private static final class Holder {
@@ -121,6 +155,19 @@ public final class Posix {
   }
 
   private int errno() {
+    return runtime.getLastError();
+  }
+
+  /**
+   * The raw libc binding, for the library's own descriptor-level code (tree copier, quotas) that checks
+   * return values itself and reads errno with {@link #lastErrno()}. Prefer the checked methods above.
+   */
+  public LibC libc() {
+    return libc;
+  }
+
+  /** The errno of the last call made through {@link #libc()} on this thread. */
+  public int lastErrno() {
     return runtime.getLastError();
   }
 

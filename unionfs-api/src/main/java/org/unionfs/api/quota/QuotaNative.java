@@ -2,14 +2,13 @@ package org.unionfs.api.quota;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
 import org.unionfs.api.posix.Posix;
 
 /**
  * The quota system calls, bound by jnr-ffi: {@code quotactl_fd(2)} (Linux 5.14+, needs only a descriptor
  * on the filesystem), {@code quotactl(2)} on the block device as the fallback, and the
  * {@code FS_IOC_FSGETXATTR}/{@code FS_IOC_FSSETXATTR} ioctls that read and set a directory's project id.
+ * They are functions of {@link Posix.LibC}, the process's one jnr-ffi binding.
  */
 final class QuotaNative {
   static final int O_RDONLY = 0;
@@ -41,29 +40,17 @@ final class QuotaNative {
   static final int FS_XFLAG_PROJINHERIT = 0x200;
   static final int FSXATTR_SIZE = 28;
 
-  /** The C library functions used. */
-  public interface LibC {
-    int open(String path, int flags, int mode);
-
-    int close(int fd);
-
-    int ioctl(int fd, long request, byte[] arg);
-
-    long syscall(long number, int fd, int cmd, int id, byte[] addr);
-
-    int quotactl(int cmd, String special, int id, byte[] addr);
-  }
-
   private static final class Holder {
     static final QuotaNative INSTANCE = new QuotaNative();
   }
 
-  final LibC libc;
-  private final Runtime runtime;
+  /** The process's one libc binding (see {@link Posix#libc()}). */
+  final Posix.LibC libc;
+  private final Posix posix;
 
   private QuotaNative() {
-    libc = LibraryLoader.create(LibC.class).load("c");
-    runtime = Runtime.getRuntime(libc);
+    posix = Posix.get();
+    libc = posix.libc();
   }
 
   static QuotaNative get() {
@@ -71,7 +58,7 @@ final class QuotaNative {
   }
 
   int errno() {
-    return runtime.getLastError();
+    return posix.lastErrno();
   }
 
   IOException error(int errno, String op, Path path) {
