@@ -38,6 +38,13 @@ public final class PluginServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PluginServer.class);
   /** dockerd streams Diff/ApplyDiff at its own pace; do not cut a slow but live transfer. */
   private static final long IDLE_TIMEOUT_MS = 10 * 60 * 1000L;
+  /**
+   * How long a stopping server waits for the driver to close. A FUSE-backed driver (aufs) waits for each
+   * union to be closed after its unmount, which never happens while a running container's mount
+   * namespace still holds the mount: only our process exit ends those FUSE sessions. So the wait is
+   * bounded, and {@link #serve} then exits at once.
+   */
+  static final long DRIVER_CLOSE_WAIT_MS = 10_000L;
 
   private final PluginServerConfig config;
   private final DriverSession session;
@@ -45,6 +52,7 @@ public final class PluginServer implements AutoCloseable {
   private final Path specFile;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean closed;
+  private volatile boolean driverStillClosing;
 
   private PluginServer(PluginServerConfig config, DriverSession session, Server jetty, Path specFile) {
     this.config = config;
@@ -163,7 +171,9 @@ public final class PluginServer implements AutoCloseable {
 
   /**
    * Stops serving: no new calls, running ones finish (up to 10 s), then every mount the daemon left is
-   * released ({@code close()} of the driver), and the socket or spec file is removed. Idempotent.
+   * released ({@code close()} of the driver, waited for up to {@link #DRIVER_CLOSE_WAIT_MS}), and the
+   * socket or spec file is removed. dockerd's references stay in their file for the next server.
+   * Idempotent.
    */
   @Override
   public synchronized void close() throws IOException {
@@ -179,7 +189,7 @@ public final class PluginServer implements AutoCloseable {
       failure = new IOException("plugin " + config.name() + ": stopping the server: " + e, e);
     }
     try {
-      session.close();
+      closeSession();
     } catch (IOException e) {
       failure = e;
     }
@@ -195,7 +205,46 @@ public final class PluginServer implements AutoCloseable {
     }
   }
 
-  /** Serves until the JVM is asked to stop (SIGTERM, SIGINT), then shuts down as {@link #close}. */
+  /** Closes the driver on a helper thread, waiting for it up to {@link #DRIVER_CLOSE_WAIT_MS}. */
+  private void closeSession() throws IOException {
+    IOException[] failed = new IOException[1];
+    Thread closer = new Thread(() -> {
+      try {
+        session.close();
+      } catch (IOException e) {
+        failed[0] = e;
+      }
+    }, "plugin-close-" + config.name());
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(DRIVER_CLOSE_WAIT_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      driverStillClosing = true;
+      LOG.warn("plugin {}: driver {} still closing after {} s (a FUSE mount still used by a running"
+          + " container's mount namespace?); not waiting longer: its mounts are detached, and the"
+          + " process exit ends their FUSE sessions", config.name(), config.driver(),
+          DRIVER_CLOSE_WAIT_MS / 1000);
+      return;
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+  }
+
+  /** Whether {@link #close} returned while the driver was still closing (see {@link #DRIVER_CLOSE_WAIT_MS}). */
+  boolean driverStillClosing() {
+    return driverStillClosing;
+  }
+
+  /**
+   * Serves until the JVM is asked to stop (SIGTERM, SIGINT), then shuts down as {@link #close}. If the
+   * driver had not finished closing by then, the process halts at once rather than sit in the FUSE
+   * mounts' own shutdown hooks, each of which waits 30 s for a session only the exit can end.
+   */
   public static void serve(PluginServerConfig config) throws IOException, InterruptedException {
     PluginServer server = start(config);
     Thread hook = new Thread(() -> {
@@ -203,6 +252,9 @@ public final class PluginServer implements AutoCloseable {
         server.close();
       } catch (IOException e) {
         LOG.error("plugin {}: shutdown: {}", config.name(), e.toString());
+      }
+      if (server.driverStillClosing()) {
+        Runtime.getRuntime().halt(0);
       }
     }, "plugin-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

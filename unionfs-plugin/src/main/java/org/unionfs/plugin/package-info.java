@@ -14,6 +14,8 @@
  *   PluginHandler           Jetty handler: method routing, bodies in and out, error replies
  *   DriverSession           the driver opened at GraphDriver.Init; remembered in a state file so a
  *                           restarted server resumes under a running dockerd
+ *   DockerReferences        dockerd's Get references, kept beside the state file; a resumed server
+ *                           takes them again (mounts back at the same paths) so earlier Gets' Puts work
  *   WireFormat              the request and response bodies, field for field as moby's proxy.go
  * </pre>
  */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.unionfs.api.error.InvalidArgumentException;
 import org.unionfs.plugin.RawHttp.Reply;
 
@@ -150,7 +150,7 @@ class PluginLifecycleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"vfs", "overlay2"})
+  @FieldSource("org.unionfs.plugin.PluginFixture#DRIVERS")
   void concurrentCallsOnManyLayersAndNestedGetsOnOne(String driver) throws Exception {
     String why = PluginFixture.unsupported(driver, dir);
     Assumptions.assumeTrue(why == null, why);

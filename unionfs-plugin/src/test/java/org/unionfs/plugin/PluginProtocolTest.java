@@ -13,12 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.unionfs.api.DriverStatus;
 import org.unionfs.plugin.RawHttp.Reply;
 
@@ -65,7 +66,7 @@ class PluginProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"vfs", "overlay2"})
+  @FieldSource("org.unionfs.plugin.PluginFixture#DRIVERS")
   void theCallsOfImportRunDiffCommitAndRemoveAsDockerdMakesThem(String driver) throws IOException {
     String why = PluginFixture.unsupported(driver, dir);
     Assumptions.assumeTrue(why == null, why);
@@ -145,7 +146,7 @@ class PluginProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"vfs", "overlay2"})
+  @FieldSource("org.unionfs.plugin.PluginFixture#DRIVERS")
   void statusIsTheDriversPairsInOrder(String driver) throws IOException {
     String why = PluginFixture.unsupported(driver, dir);
     Assumptions.assumeTrue(why == null, why);
@@ -153,10 +154,17 @@ class PluginProtocolTest {
     ok("Init", init(dir.resolve("root/unionfs-" + driver)));
     JsonNode status = ok("Status", "{}").json().get("Status");
     assertThat(status.isArray()).isTrue();
-    // moby's vfs reports no pairs; overlay2 reports its backing filesystem, d_type, native diff.
-    assertThat(status.size()).isEqualTo(driver.equals("vfs") ? 0 : 5);
+    // moby's vfs reports no pairs; overlay2 its backing filesystem, d_type, metacopy, native diff,
+    // userxattr; aufs its root dir, backing filesystem, dirs, dirperm1.
+    Map<String, Integer> expected = Map.of("vfs", 0, "overlay2", 5, "aufs", 4);
+    if (expected.containsKey(driver)) {
+      assertThat(status.size()).isEqualTo(expected.get(driver));
+    }
     if (driver.equals("overlay2")) {
       assertThat(status.get(0).get(0).asText()).isEqualTo("Backing Filesystem");
+    }
+    if (driver.equals("aufs")) {
+      assertThat(status.get(0).get(0).asText()).isEqualTo("Root Dir");
     }
     for (JsonNode pair : status) {
       assertThat(pair.isArray() && pair.size() == 2).as(pair.toString()).isTrue();
