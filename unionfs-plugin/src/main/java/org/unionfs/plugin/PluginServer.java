@@ -51,6 +51,7 @@ public final class PluginServer implements AutoCloseable {
   private final Server jetty;
   private final Path specFile;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private long driverCloseWaitMs = DRIVER_CLOSE_WAIT_MS;
   private boolean closed;
   private volatile boolean driverStillClosing;
 
@@ -218,7 +219,7 @@ public final class PluginServer implements AutoCloseable {
     closer.setDaemon(true);
     closer.start();
     try {
-      closer.join(DRIVER_CLOSE_WAIT_MS);
+      closer.join(driverCloseWaitMs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -227,12 +228,17 @@ public final class PluginServer implements AutoCloseable {
       LOG.warn("plugin {}: driver {} still closing after {} s (a FUSE mount still used by a running"
           + " container's mount namespace?); not waiting longer: its mounts are detached, and the"
           + " process exit ends their FUSE sessions", config.name(), config.driver(),
-          DRIVER_CLOSE_WAIT_MS / 1000);
+          driverCloseWaitMs / 1000.0);
       return;
     }
     if (failed[0] != null) {
       throw failed[0];
     }
+  }
+
+  /** Tests: a shorter bound than {@link #DRIVER_CLOSE_WAIT_MS}. */
+  void driverCloseWait(long millis) {
+    driverCloseWaitMs = millis;
   }
 
   /** Whether {@link #close} returned while the driver was still closing (see {@link #DRIVER_CLOSE_WAIT_MS}). */
