@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.unionfs.api.posix.Posix;
 
 /**
  * A list of {@link FsOp}s applied in order to a tree, in the manner of continuity's
@@ -97,7 +96,7 @@ public final class Fixture {
       for (String path : op.touched()) {
         Path p = FsOp.at(root, path);
         if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-          Posix.get().setTimes(p, t[0], t[1], t[0], t[1]);
+          PathOps.setTimes(p, t[0], t[1], t[0], t[1]);
         }
       }
     } catch (IOException e) {

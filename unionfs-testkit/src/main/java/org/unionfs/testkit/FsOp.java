@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HexFormat;
 import java.util.List;
-import org.unionfs.api.posix.Posix;
 
 /**
  * One filesystem operation of a {@link Fixture}, by absolute-style path ("/etc/hosts") inside a root,
@@ -172,7 +171,7 @@ public sealed interface FsOp {
   record Chown(String path, int uid, int gid) implements FsOp {
     @Override
     public void apply(Path root) throws IOException {
-      Posix.get().lchown(at(root, path), uid, gid);
+      PathOps.lchown(at(root, path), uid, gid);
     }
 
     @Override
@@ -185,7 +184,7 @@ public sealed interface FsOp {
   record SetTimes(String path, long sec, long nsec) implements FsOp {
     @Override
     public void apply(Path root) throws IOException {
-      Posix.get().setTimes(at(root, path), sec, nsec, sec, nsec);
+      PathOps.setTimes(at(root, path), sec, nsec, sec, nsec);
     }
 
     @Override
@@ -198,7 +197,7 @@ public sealed interface FsOp {
   record Symlink(String path, String target) implements FsOp {
     @Override
     public void apply(Path root) throws IOException {
-      Files.createSymbolicLink(at(root, path), Path.of(target));
+      Files.createSymbolicLink(at(root, path), root.getFileSystem().getPath(target));
     }
 
     @Override
@@ -224,7 +223,7 @@ public sealed interface FsOp {
   record SetXattr(String path, String name, byte[] value) implements FsOp {
     @Override
     public void apply(Path root) throws IOException {
-      Posix.get().setXattr(at(root, path), name, value);
+      PathOps.setXattr(at(root, path), name, value);
     }
 
     @Override
@@ -242,7 +241,7 @@ public sealed interface FsOp {
   record RemoveXattr(String path, String name) implements FsOp {
     @Override
     public void apply(Path root) throws IOException {
-      Posix.get().removeXattr(at(root, path), name);
+      PathOps.removeXattr(at(root, path), name);
     }
 
     @Override
@@ -256,7 +255,7 @@ public sealed interface FsOp {
     @Override
     public void apply(Path root) throws IOException {
       Path p = at(root, path);
-      Posix.get().mknod(p, mode, rdev);
+      PathOps.mknod(p, mode, rdev);
       chmod(p, mode & 07777);
     }
 

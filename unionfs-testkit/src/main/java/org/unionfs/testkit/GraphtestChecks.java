@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.unionfs.api.Change;
 import org.unionfs.api.CreateOptions;
 import org.unionfs.api.posix.FileStat;
-import org.unionfs.api.posix.Posix;
 
 /**
  * moby's graphtest ({@code daemon/graphdriver/graphtest}) with its exact expectations: CreateEmpty,
@@ -159,7 +158,7 @@ public abstract class GraphtestChecks extends SetQuotaChecks {
 
   /** moby verifyFile: type, permission, sticky, setuid and setgid bits, then owner. */
   static void verifyFile(Path path, int mode, int uid, int gid) throws IOException {
-    FileStat st = Posix.get().lstat(path);
+    FileStat st = PathOps.lstat(path);
     assertThat(st.type()).as("type of %s", path).isEqualTo(mode & FileStat.S_IFMT);
     assertThat(st.permissions() & 0777).as("permissions of %s", path).isEqualTo(mode & 0777);
     assertThat(st.permissions() & 01000).as("sticky bit of %s", path).isEqualTo(mode & 01000);

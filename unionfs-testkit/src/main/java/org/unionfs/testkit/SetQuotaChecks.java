@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.unionfs.api.CreateOptions;
 import org.unionfs.api.DriverCapability;
-import org.unionfs.api.posix.Posix;
 
 /**
  * moby graphtest's DriverTestSetQuota, on its own so that a driver can also run it with its home on a
@@ -50,7 +49,7 @@ public abstract class SetQuotaChecks extends ConformanceBase {
       Path subdir = dir.resolve("a subdir");
       Files.createDirectory(subdir);
       FsOp.chmod(subdir, 01705);
-      Posix.get().lchown(subdir, 1, 2);
+      PathOps.lchown(subdir, 1, 2);
       Path file = dir.resolve("a file");
       Files.writeString(file, "Some data");
       FsOp.chmod(file, 04222);

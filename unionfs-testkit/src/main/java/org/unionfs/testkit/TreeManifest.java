@@ -20,7 +20,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.unionfs.api.posix.FileStat;
-import org.unionfs.api.posix.Posix;
 
 /**
  * Everything a layer comparison looks at, for every entry of a directory tree: type, permission bits
@@ -168,8 +167,7 @@ public record TreeManifest(SortedMap<String, Entry> entries) {
   }
 
   private static Entry read(Path file, String path) throws IOException {
-    Posix posix = Posix.get();
-    FileStat st = posix.lstat(file);
+    FileStat st = PathOps.lstat(file);
     String digest = null;
     String target = null;
     long size = 0;
@@ -181,9 +179,7 @@ public record TreeManifest(SortedMap<String, Entry> entries) {
       size = st.size();
     }
     SortedMap<String, String> xattrs = new TreeMap<>();
-    for (String name : posix.listXattrs(file)) {
-      posix.getXattr(file, name).ifPresent(v -> xattrs.put(name, render(v)));
-    }
+    PathOps.xattrs(file).forEach((name, v) -> xattrs.put(name, render(v)));
     long rdev = st.isCharDevice() || st.isBlockDevice() ? st.rdev() : 0;
     return new Entry(path, st.type(), st.permissions(), st.uid(), st.gid(), size, rdev,
         st.mtimeSec(), st.mtimeNsec(), digest, target, xattrs, st.dev() + ":" + st.ino());
