@@ -76,7 +76,11 @@ public final class DeviceActivator implements Closeable {
       throw new LayerInUseException("device activator " + dir + ": already open in this process");
     }
     try {
-      Files.createDirectories(dir);
+      try {
+        Files.createDirectories(dir);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // a dead FUSE mount answers ENOTCONN to stat, so it looks absent and mkdir fails: cleared below
+      }
       StaleActivations.clear(dir);
       return new DeviceActivator(pool, dir);
     } catch (IOException | RuntimeException e) {
