@@ -113,7 +113,10 @@ public final class UnionFuseOperations implements FuseFileSystem {
     return guard("getattr", path, () -> {
       UnionStat st = fi != null
           ? union.fgetattr(handles.get(fi.fh()).unionHandle())
-          : union.getattr(path);
+          : union.getattrIfExists(path);
+      if (st == null) {
+        return Errno.ENOENT.negative(); // the lookup of a name about to be created: no exception
+      }
       out.set(toFileStat(st));
       return 0;
     });
@@ -300,7 +303,10 @@ public final class UnionFuseOperations implements FuseFileSystem {
 
   @Override
   public int getxattr(String path, String name, ByteBuffer dst) {
-    return guard("getxattr", path, () -> copyOut(path, union.getxattr(path, name), dst));
+    return guard("getxattr", path, () -> {
+      byte[] v = union.getxattrIfPresent(path, name);
+      return v == null ? Errno.ENODATA.negative() : copyOut(path, v, dst);
+    });
   }
 
   @Override

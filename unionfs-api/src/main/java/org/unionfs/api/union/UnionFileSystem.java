@@ -79,6 +79,20 @@ public interface UnionFileSystem extends Closeable {
   UnionStat fgetattr(long handle) throws IOException;
 
   /**
+   * {@link #getattr}, but null where the path does not exist (ENOENT) instead of an exception: lookups of
+   * names about to be created are frequent and an exception costs more than the lookup.
+   *
+   * @throws IOException as {@link #getattr} for anything but absence (ENOTDIR, a bad path, I/O)
+   */
+  default UnionStat getattrIfExists(String path) throws IOException {
+    try {
+      return getattr(path);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
    * {@code access(2)} with {@code mode} of {@code F_OK|R_OK|W_OK|X_OK}: existence, and EROFS for {@code W_OK}
    * on a read-only union. Permission bits are checked for the caller {@code caller} (root passes all but
    * {@code X_OK} without any x bit), throwing {@link java.nio.file.AccessDeniedException}.
@@ -187,6 +201,21 @@ public interface UnionFileSystem extends Closeable {
 
   /** The value of an xattr (any namespace but the union's own); ENODATA if absent. */
   byte[] getxattr(String path, String name) throws IOException;
+
+  /**
+   * {@link #getxattr}, but null where the entry has no such xattr (ENODATA) instead of an exception: the
+   * kernel asks for {@code security.capability} before every write.
+   */
+  default byte[] getxattrIfPresent(String path, String name) throws IOException {
+    try {
+      return getxattr(path, name);
+    } catch (org.unionfs.api.posix.PosixException e) {
+      if (e.errno() == org.unionfs.api.posix.Posix.ENODATA) {
+        return null;
+      }
+      throw e;
+    }
+  }
 
   /** Sets an xattr; {@code flags} 0, {@link #XATTR_CREATE} or {@link #XATTR_REPLACE}. */
   void setxattr(String path, String name, byte[] value, int flags) throws IOException;
