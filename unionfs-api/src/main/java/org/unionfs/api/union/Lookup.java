@@ -28,6 +28,7 @@ final class Lookup {
 
   final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Path[] roots;
+  private final LongPaths longPaths;
   private final Inodes inodes;
   private final Posix posix = Posix.get();
   private final UnionNative nat = UnionNative.get();
@@ -43,15 +44,28 @@ final class Lookup {
   Lookup(Path[] roots, Inodes inodes) {
     this.roots = roots.clone();
     this.inodes = inodes;
+    this.longPaths = new LongPaths(this.roots);
   }
 
   int branchCount() {
     return roots.length;
   }
 
-  /** The path of union {@code path} inside branch {@code branch}. */
+  /**
+   * The path of union {@code path} inside branch {@code branch}; past PATH_MAX, one resolved through an
+   * open directory of the branch ({@link LongPaths}).
+   */
   Path real(int branch, String path) {
-    return path.equals("/") ? roots[branch] : roots[branch].resolve(UnionPaths.relative(path));
+    if (path.equals("/")) {
+      return roots[branch];
+    }
+    String rel = UnionPaths.relative(path);
+    return longPaths.fits(branch, rel) ? roots[branch].resolve(rel) : longPaths.resolve(branch, rel);
+  }
+
+  /** Closes the descriptors held for long paths (the union is closing). */
+  void close() {
+    longPaths.close();
   }
 
   long inode(FileStat s) {
@@ -92,6 +106,15 @@ final class Lookup {
 
   /** The node of an existing path; NoSuchFileException or, below a non-directory, NotDirectoryException. */
   Node require(String path) throws IOException {
+    Node n = find(path);
+    if (n == null) {
+      throw new NoSuchFileException(path);
+    }
+    return n;
+  }
+
+  /** The node of an existing path, null if absent; NotDirectoryException below a non-directory. */
+  Node find(String path) throws IOException {
     Node n = resolve(path);
     if (n.exists()) {
       return n;
@@ -102,7 +125,7 @@ final class Lookup {
         throw new NotDirectoryException(path);
       }
     }
-    throw new NoSuchFileException(path);
+    return null;
   }
 
   /** The node of an existing directory, else NoSuchFile/NotDirectory. */
@@ -374,6 +397,7 @@ final class Lookup {
 
   /** Forgets {@code path}: its node, listing and (if {@code subtree}) everything below it. */
   void invalidate(String path, boolean subtree) {
+    longPaths.forget(path.equals("/") ? "" : UnionPaths.relative(path));
     nodes.remove(path);
     listings.remove(path);
     childLookups.remove(path);

@@ -84,6 +84,13 @@ final class UnionEngine implements UnionFileSystem {
     return stat(node(path));
   }
 
+  @Override
+  public UnionStat getattrIfExists(String path) throws IOException {
+    live();
+    Node n = lookup.find(UnionPaths.check(path));
+    return n == null ? null : stat(n);
+  }
+
   private UnionStat stat(Node n) throws IOException {
     FileStat s = n.branch() == 0 && upper != null ? posix.lstat(real(n)) : n.stat();
     long nlink = s.nlink();
@@ -342,6 +349,12 @@ final class UnionEngine implements UnionFileSystem {
     return v.orElseThrow(() -> noData(path, name));
   }
 
+  @Override
+  public byte[] getxattrIfPresent(String path, String name) throws IOException {
+    Node n = node(path);
+    return privateXattr(name) ? null : posix.getXattr(real(n), name).orElse(null);
+  }
+
   private static PosixException noData(String path, String name) {
     return new PosixException(path, null, "getxattr " + name, Posix.ENODATA, "No data available");
   }
@@ -393,6 +406,7 @@ final class UnionEngine implements UnionFileSystem {
     }
     closed = true;
     handles.closeAll();
+    lookup.close();
     if (upper != null) {
       lookup.lock.writeLock().lock();
       try {

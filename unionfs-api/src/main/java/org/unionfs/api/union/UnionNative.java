@@ -41,6 +41,8 @@ final class UnionNative {
 
     int open(String path, int flags, int mode);
 
+    int openat(int dirfd, String path, int flags, int mode);
+
     int close(int fd);
 
     long getdents64(int fd, @jnr.ffi.annotations.Out java.nio.ByteBuffer buf, long count);
@@ -107,6 +109,16 @@ final class UnionNative {
         return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
       }
     }
+  }
+
+  /** {@code openat(2)} without a mode; the descriptor, or -1 (the errno is not kept). */
+  int openat(int dirfd, String path, int flags) {
+    return libc.openat(dirfd, path, flags, 0);
+  }
+
+  /** {@code close(2)}, ignoring errors (a descriptor of our own that is no longer needed). */
+  void closeQuietly(int fd) {
+    libc.close(fd);
   }
 
   private static final int O_RDONLY_DIRECTORY_CLOEXEC = 0200000 | 02000000; // O_DIRECTORY | O_CLOEXEC

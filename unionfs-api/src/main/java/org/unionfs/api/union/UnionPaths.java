@@ -23,13 +23,20 @@ final class UnionPaths {
     if (!path.startsWith("/") || path.endsWith("/") || path.contains("//") || path.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("not an absolute normalized union path: \"" + path + "\"");
     }
-    for (String part : path.substring(1).split("/", -1)) {
-      if (part.equals(".") || part.equals("..")) {
+    // one scan, no substrings: this runs for every operation
+    for (int start = 1; start <= path.length(); ) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      int len = end - start;
+      if (path.charAt(start) == '.' && (len == 1 || len == 2 && path.charAt(start + 1) == '.')) {
         throw new IllegalArgumentException("not an absolute normalized union path: \"" + path + "\"");
       }
-      if (part.length() > 63 && part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+      if (len > 63 && path.substring(start, end).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
         throw new org.unionfs.api.posix.PosixException(path, null, "lookup", 36, "File name too long");
       }
+      start = end + 1;
     }
     return path;
   }

@@ -133,11 +133,11 @@ final class Upper {
   /** Makes sure directory {@code path} exists in this branch (copying it and its parents up); its real path. */
   Path ensureDirectory(String path) throws IOException {
     Node n = lookup.requireDirectory(path);
-    Path dest = real(path);
     if (n.branch() == 0) {
-      return dest;
+      return real(path);
     }
     ensureDirectory(UnionPaths.parent(path));
+    Path dest = real(path); // after the parent exists: a long path resolves through it
     Path t = temp();
     TreeCopier.copyEntry(lookup.real(n.branch(), path), t);
     stripPrivateXattrs(t);
@@ -180,9 +180,10 @@ final class Upper {
   /** The quick half, under the write lock: parents up, then the copy renamed into place (atomic). */
   Path install(Node n, Path copy) throws IOException {
     String path = n.path();
-    Path dest = real(path);
+    Path dest;
     try {
       ensureDirectory(UnionPaths.parent(path));
+      dest = real(path); // after the parent exists: a long path resolves through it
       install(copy, dest);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(copy);
