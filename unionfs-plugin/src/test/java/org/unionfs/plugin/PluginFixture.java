@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,18 @@ final class PluginFixture {
         .orElseThrow(() -> new AssertionError("driver " + driver + " is not on the test class path"))
         .probe(new DriverContext(dir.resolve("probe").resolve(driver), Map.of()));
     return s.supported() ? null : driver + " not supported here: " + s.reason();
+  }
+
+  /**
+   * How many mounts lie at {@code path} or above it, up to {@code under} (exclusive): a driver's Dir may
+   * be a mount point (overlay2, aufs) or a directory inside one (devicemapper's {@code mnt/<id>/rootfs}).
+   */
+  static long mountCount(Path under, String path) throws IOException {
+    String root = under.toString() + "/";
+    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .map(l -> l.split(" ")[4])
+        .filter(mp -> mp.startsWith(root) && (path.equals(mp) || path.startsWith(mp + "/")))
+        .count();
   }
 
   static String init(Path home) {

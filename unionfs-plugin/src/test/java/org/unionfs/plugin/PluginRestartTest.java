@@ -29,8 +29,9 @@ class PluginRestartTest {
     return r;
   }
 
-  private static boolean mounted(String path) throws IOException {
-    return Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + path + " ");
+  /** Whether {@code path} is at or below a mount point under this test's directory. */
+  private boolean mounted(String path) throws IOException {
+    return PluginFixture.mountCount(dir, path) > 0;
   }
 
   @ParameterizedTest
