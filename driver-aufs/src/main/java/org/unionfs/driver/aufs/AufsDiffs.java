@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unionfs.api.Change;
 import org.unionfs.api.GraphDriver;
+import org.unionfs.api.ProtoDriver;
 import org.unionfs.api.LayerIds;
 import org.unionfs.api.diff.NaiveDiffDriver;
 import org.unionfs.api.error.LayerNotFoundException;
@@ -50,12 +51,19 @@ final class AufsDiffs {
   private final AufsDriver driver;
   private final AufsLayout layout;
   private final GraphDriver naive;
+  private final boolean naiveViewsAreCopies;
   private final AtomicLong nonce = new AtomicLong();
 
-  AufsDiffs(AufsDriver driver, AufsLayout layout) {
+  /**
+   * @param naiveViews what the naive diff mounts and walks: the driver itself when its views are
+   *     directories (FUSE), real-directory copies of the views when they are {@code union:} paths (the
+   *     layer-tar engine works through system calls on the default file system)
+   */
+  AufsDiffs(AufsDriver driver, AufsLayout layout, ProtoDriver naiveViews) {
     this.driver = driver;
     this.layout = layout;
-    this.naive = NaiveDiffDriver.wrap(driver);
+    this.naive = NaiveDiffDriver.wrap(naiveViews);
+    this.naiveViewsAreCopies = naiveViews instanceof ViewCopies;
   }
 
   /** How the diff of {@code id} against {@code parent} is computed. */
@@ -116,7 +124,11 @@ final class AufsDiffs {
     return switch (mode(id, parent)) {
       case BASE -> LayerTar.apply(layout.diff(id), tar, WhiteoutFormat.DELETE);
       case NATIVE -> LayerTar.apply(layout.diff(id), tar, WhiteoutFormat.AUFS);
-      case NAIVE -> naive.applyDiff(id, parent, tar);
+      case NAIVE -> naiveViewsAreCopies && !layout.parents(id).isEmpty()
+          // a copy of a union: view would take the tar and drop it; untarring into the layer's own
+          // branch with aufs whiteouts gives the same view (the union honours them)
+          ? LayerTar.apply(layout.diff(id), tar, WhiteoutFormat.AUFS)
+          : naive.applyDiff(id, parent, tar);
     };
   }
 

@@ -25,7 +25,6 @@ import org.unionfs.api.internal.AtomicFiles;
 import org.unionfs.api.internal.PerKeyLock;
 import org.unionfs.api.internal.RefCounter;
 import org.unionfs.api.posix.Posix;
-import org.unionfs.api.spi.DriverOptions;
 import org.unionfs.api.union.UnionConfig;
 
 /**
@@ -38,19 +37,26 @@ final class AufsDriver implements GraphDriver {
   static final Set<DriverCapability> CAPABILITIES = Set.of(DriverCapability.NATIVE_DIFF,
       DriverCapability.COPY_ON_WRITE, DriverCapability.RENAME_DIRECTORY_FROM_LOWER,
       DriverCapability.PROCESS_BOUND_MOUNTS, DriverCapability.REQUIRES_ROOT, DriverCapability.XATTRS);
+  /** What an aufs driver in {@code aufs.mountmode=nio} can do: the same, without root. */
+  static final Set<DriverCapability> NIO_CAPABILITIES = Set.of(DriverCapability.NATIVE_DIFF,
+      DriverCapability.COPY_ON_WRITE, DriverCapability.RENAME_DIRECTORY_FROM_LOWER,
+      DriverCapability.PROCESS_BOUND_MOUNTS, DriverCapability.XATTRS);
   /** Ancestors a layer may have: the union's branch limit minus the layer's own branch. */
   static final int MAX_ANCESTORS = UnionConfig.MAX_BRANCHES - 1;
 
   private final AufsLayout layout;
-  private final AufsMounts mounts;
+  private final LayerViews mounts;
+  private final Set<DriverCapability> capabilities;
   private final AufsDiffs diffs;
   private final PerKeyLock locks = new PerKeyLock();
   private final RefCounter refs = new RefCounter();
 
-  private AufsDriver(AufsLayout layout, AufsMounts mounts) {
+  private AufsDriver(AufsLayout layout, LayerViews mounts, Set<DriverCapability> capabilities) {
     this.layout = layout;
     this.mounts = mounts;
-    this.diffs = new AufsDiffs(this, layout);
+    this.capabilities = capabilities;
+    this.diffs = new AufsDiffs(this, layout,
+        mounts instanceof AufsNioViews ? new ViewCopies(this, layout) : this);
   }
 
   /**
@@ -61,10 +67,12 @@ final class AufsDriver implements GraphDriver {
    */
   static AufsDriver open(Path home, Map<String, String> options, boolean sharedMounts)
       throws IOException {
-    DriverOptions.of("aufs", options).requireAllUsed(); // moby's aufs takes no driver options
+    AufsOptions opts = AufsOptions.parse(options); // moby's aufs takes none; ours the mount mode
     AufsLayout layout = AufsLayout.prepare(home);
     AufsRecovery.run(layout, sharedMounts);
-    return new AufsDriver(layout, new AufsMounts());
+    return opts.mountMode() == AufsOptions.MountMode.NIO
+        ? new AufsDriver(layout, new AufsNioViews(), NIO_CAPABILITIES)
+        : new AufsDriver(layout, new AufsMounts(), CAPABILITIES);
   }
 
   AufsLayout layout() {
@@ -78,7 +86,7 @@ final class AufsDriver implements GraphDriver {
 
   @Override
   public Set<DriverCapability> capabilities() {
-    return CAPABILITIES;
+    return capabilities;
   }
 
   @Override
@@ -217,7 +225,8 @@ final class AufsDriver implements GraphDriver {
 
   /**
    * A layer without parents is its {@code diff/<id>} (no mount, as moby); any other is mounted at
-   * {@code mnt/<id>} by the first get, read-write over its ancestors read-only.
+   * {@code mnt/<id>} by the first get, read-write over its ancestors read-only (with
+   * {@code aufs.mountmode=nio}: the root of a {@code union:} file system over the same branches).
    */
   @Override
   public Path get(String id, String mountLabel) throws IOException {
@@ -236,7 +245,7 @@ final class AufsDriver implements GraphDriver {
           throw e;
         }
       }
-      return parents.isEmpty() ? layout.diff(id) : layout.mnt(id);
+      return parents.isEmpty() ? layout.diff(id) : mounts.path(id, layout.mnt(id));
     }
   }
 

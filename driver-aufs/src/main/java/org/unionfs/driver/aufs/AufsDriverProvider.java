@@ -8,7 +8,6 @@ import org.unionfs.api.DriverCapability;
 import org.unionfs.api.GraphDriver;
 import org.unionfs.api.error.InvalidArgumentException;
 import org.unionfs.api.spi.DriverContext;
-import org.unionfs.api.spi.DriverOptions;
 import org.unionfs.api.spi.GraphDriverProvider;
 import org.unionfs.api.spi.Support;
 import org.unionfs.api.union.UnionConfig;
@@ -32,13 +31,20 @@ public final class AufsDriverProvider implements GraphDriverProvider {
     return AufsDriver.CAPABILITIES;
   }
 
-  /** Needs root (FUSE mounts with {@code allow_other}, as Docker's layers) and {@code /dev/fuse}. */
+  /**
+   * Needs root (FUSE mounts with {@code allow_other}, as Docker's layers) and {@code /dev/fuse}; with
+   * {@code aufs.mountmode=nio} nothing.
+   */
   @Override
   public Support probe(DriverContext context) {
+    AufsOptions options;
     try {
-      DriverOptions.of(NAME, context.options()).requireAllUsed();
+      options = AufsOptions.parse(context.options());
     } catch (InvalidArgumentException e) {
       return Support.notSupported(e.getMessage());
+    }
+    if (options.mountMode() == AufsOptions.MountMode.NIO) {
+      return Support.yes(); // in-process union file systems: no root, no FUSE
     }
     if (!UnionConfig.processIsRoot()) {
       return Support.notSupported("aufs: needs root (it mounts every layer with FUSE)");

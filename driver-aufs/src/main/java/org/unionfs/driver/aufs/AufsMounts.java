@@ -27,7 +27,7 @@ import org.unionfs.fuse.UnionMount;
  * driver's; this class only mounts, unmounts, and clears mounts a crashed process left behind.
  * Callers serialise calls per layer id.
  */
-final class AufsMounts {
+final class AufsMounts implements LayerViews {
   private static final Logger LOG = LoggerFactory.getLogger(AufsMounts.class);
   private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
@@ -54,7 +54,8 @@ final class AufsMounts {
    * Not under this object's lock: mounts of different layers proceed in parallel (the driver
    * serialises calls per layer).
    */
-  void mount(String id, UnionConfig branches, Path mnt) throws IOException {
+  @Override
+  public void mount(String id, UnionConfig branches, Path mnt) throws IOException {
     if (isMounted(id)) {
       throw new IllegalStateException("aufs: layer " + id + " is mounted already");
     }
@@ -72,8 +73,15 @@ final class AufsMounts {
     }
   }
 
+  /** The mount point: a FUSE view is seen where it is mounted. */
+  @Override
+  public Path path(String id, Path mnt) {
+    return mnt;
+  }
+
   /** Unmounts the layer's mount, if it has one. */
-  void unmount(String id) throws IOException {
+  @Override
+  public void unmount(String id) throws IOException {
     Live m;
     synchronized (this) {
       m = live.remove(id);
@@ -96,12 +104,14 @@ final class AufsMounts {
     }
   }
 
-  synchronized boolean isMounted(String id) {
+  @Override
+  public synchronized boolean isMounted(String id) {
     return live.containsKey(id);
   }
 
   /** Unmounts everything this driver mounted; reports the first failure after trying all. */
-  void unmountAll() throws IOException {
+  @Override
+  public void unmountAll() throws IOException {
     List<Live> all;
     synchronized (this) {
       all = new ArrayList<>(live.values());

@@ -56,7 +56,7 @@ final class AufsRecovery {
     }
     for (Path entry : list(layout.home())) {
       if (entry.getFileName().toString().startsWith(AufsDiffs.SPOOL_PREFIX)) {
-        Files.deleteIfExists(entry);
+        FileTrees.deleteTree(entry); // a spooled tar, or a view copy of aufs.mountmode=nio
         removed.add(entry);
       }
     }

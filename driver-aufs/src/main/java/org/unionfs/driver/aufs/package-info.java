@@ -16,7 +16,8 @@
  *     &lt;id&gt;-removing/    a layer being deleted (renamed away first, as moby)
  *   mnt/                0710
  *     &lt;id&gt;/             0755  the union mount point of a layer with parents, while mounted
- *   .diff-*             a diff tar being spooled (unlinked as soon as it is opened)
+ *   .diff-*             a diff tar being spooled (unlinked as soon as it is opened), or
+ *                       (.diff-view-*) a copy of a union: view a naive diff walks (nio mode)
  * </pre>
  *
  * <p>get of a layer without parents returns {@code diff/<id>} and mounts nothing; any other layer is
@@ -27,6 +28,12 @@
  * ({@link org.unionfs.api.DriverCapability#PROCESS_BOUND_MOUNTS}); opening the driver detaches mounts
  * a dead process left under {@code mnt/}, finishes interrupted removals and deletes the directories
  * of interrupted creates (a layer exists only once its {@code layers/} file is written, last).
+ *
+ * <p>With the driver option {@code aufs.mountmode=nio} ({@link org.unionfs.driver.aufs.AufsOptions}) get
+ * returns the root of an in-process {@code union:} file system ({@code unionfs-nio}) over the same
+ * branches instead of a FUSE mount: no root, no {@code /dev/fuse}, views for {@code java.nio} code of
+ * this JVM only. Naive diffs then walk a copy of the view ({@code .diff-view-<id>-...} in the home,
+ * {@link org.unionfs.driver.aufs.ViewCopies}), since the layer-tar engine needs real paths.
  *
  * <p>Differences from moby's aufs: no kernel module, no {@code auplink}, no xino file; no 127-branch
  * page-size limit (up to {@link org.unionfs.api.union.UnionConfig#MAX_BRANCHES} branches in one
