@@ -21,6 +21,7 @@
 #                      but do not fail the run: known differences of a unionfs driver from Docker's own, which
 #                      are that driver's to fix, not the plugin's (the caller names them explicitly)
 #   E2E_OPTS_<driver>  extra "-o key=value" arguments for that driver's plugin server
+#   E2E_NO_LIVE_RESTART  drivers whose plugin restart runs without a running container (logged as a NOTE)
 set -uo pipefail
 DRIVERS=("$@"); [ $# -eq 0 ] && DRIVERS=(vfs overlay2 aufs)
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -166,7 +167,11 @@ stop_dockerd() {  # stop_dockerd DIR: SIGTERM by pid, wait up to 20 s
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 }
 
-mounted() { grep -q " $1 " /proc/self/mountinfo; }
+mounted() {  # mounted PATH: PATH is, or lies inside, a mount point under the plugin home of $drv
+  # (devicemapper's Dir is mnt/<id>/rootfs inside the mount; dockerd's data root above it is a mount too)
+  awk -v p="$1" -v s="$S/p-$drv/root/unionfs-$drv/" \
+    'index($5, s) == 1 && (p == $5 || index(p, $5 "/") == 1) { found = 1 } END { exit !found }' /proc/self/mountinfo
+}
 
 for drv in "${DRIVERS[@]}"; do
   log "=== driver $drv"
@@ -209,9 +214,14 @@ for drv in "${DRIVERS[@]}"; do
   # (the mounts come back at the same paths), so the Puts of Gets made before the restart succeed.
   dk="$D -H unix://$S/p-$drv/docker.sock"
   $dk import "$S/base.tar" e2e/held:1 >/dev/null
-  $dk run -d --name live --network none e2e/held:1 sh -c 'echo before > /before; while :; do sleep 1; done' >/dev/null
-  live_mid=$(cat "$S/p-$drv/root/image/unionfs-$drv/layerdb/mounts/$($dk inspect -f '{{.Id}}' live)/mount-id")
-  for _ in $(seq 1 50); do $dk exec live test -e /before 2>/dev/null && break; sleep 0.2; done
+  live=1; live_mid=none
+  if [[ " ${E2E_NO_LIVE_RESTART:-} " == *" $drv "* ]]; then
+    live=0; log "NOTE $drv: restart with a running container not run (E2E_NO_LIVE_RESTART names $drv)"
+  else
+    $dk run -d --name live --network none e2e/held:1 sh -c 'echo before > /before; while :; do sleep 1; done' >/dev/null
+    live_mid=$(cat "$S/p-$drv/root/image/unionfs-$drv/layerdb/mounts/$($dk inspect -f '{{.Id}}' live)/mount-id")
+    for _ in $(seq 1 50); do $dk exec live test -e /before 2>/dev/null && break; sleep 0.2; done
+  fi
   cid=$($dk create --network none e2e/held:1 sh)
   mid=$(cat "$S/p-$drv/root/image/unionfs-$drv/layerdb/mounts/$cid/mount-id")
   held=$(curl -s --unix-socket "/run/docker/plugins/unionfs-$drv.sock" -X POST -d "{\"ID\":\"$mid\"}" \
@@ -223,7 +233,7 @@ for drv in "${DRIVERS[@]}"; do
   expect "$drv: SIGTERM removed the socket" "[ ! -e /run/docker/plugins/unionfs-$drv.sock ]"
   expect "$drv: SIGTERM left no mount under the plugin home" "! grep -q ' $S/p-$drv/root/unionfs-$drv/' /proc/self/mountinfo"
   expect "$drv: the references dockerd holds are kept for the next server" \
-    "grep -q '$live_mid' $S/plugin-$drv.refs.json && grep -q '$mid' $S/plugin-$drv.refs.json"
+    "{ [ $live = 0 ] || grep -q '$live_mid' $S/plugin-$drv.refs.json; } && grep -q '$mid' $S/plugin-$drv.refs.json"
   $dk import "$S/base.tar" e2e/after-restart:1 > "$S/restart-$drv.out" 2>&1 &
   waiter=$!
   sleep 3
@@ -238,7 +248,7 @@ for drv in "${DRIVERS[@]}"; do
   put=$(curl -s --unix-socket "/run/docker/plugins/unionfs-$drv.sock" -X POST -d "{\"ID\":\"$mid\"}" http://plugin/GraphDriver.Put)
   expect "$drv: Put of a Get made before the restart answers OK" "[ '$put' = '{}' ]"
   expect "$drv: and released the mount" "! mounted '$held'"
-  case "$drv" in
+  [ "$live" = 1 ] && case "$drv" in
     aufs|devicemapper)
       # The FUSE daemon of the container's rootfs was the old server: inside the running container the
       # filesystem is gone (ENOTCONN) and only dockerd's side (Dir) is re-established. See docs/docker-plugin.md.
@@ -252,13 +262,15 @@ for drv in "${DRIVERS[@]}"; do
       expect "$drv: the running container carries on across the restart" "grep -qx before $S/live-exec-$drv.out"
       expect "$drv: docker diff of it shows the write made after the restart" "$dk diff live | grep -qx 'A /after'" ;;
   esac
-  $dk commit live e2e/live:1 > /dev/null 2>&1
-  expect "$drv: commit of the running container after the restart" \
-    "$dk run --rm --network none e2e/live:1 cat /before | grep -qx before"
-  expect "$drv: stop of the container started before the restart (its Put)" "$dk stop -t 1 live >/dev/null"
-  expect "$drv: rm of it" "$dk rm live >/dev/null"
-  expect "$drv: no reference left for it" "! grep -qs '$live_mid' $S/plugin-$drv.refs.json"
-  expect "$drv: its rootfs is unmounted" "! grep -q '$live_mid' /proc/self/mountinfo"
+  if [ "$live" = 1 ]; then
+    $dk commit live e2e/live:1 > /dev/null 2>&1
+    expect "$drv: commit of the running container after the restart" \
+      "$dk run --rm --network none e2e/live:1 cat /before | grep -qx before"
+    expect "$drv: stop of the container started before the restart (its Put)" "$dk stop -t 1 live >/dev/null"
+    expect "$drv: rm of it" "$dk rm live >/dev/null"
+    expect "$drv: no reference left for it" "! grep -qs '$live_mid' $S/plugin-$drv.refs.json"
+    expect "$drv: its rootfs is unmounted" "! grep -q '$live_mid' /proc/self/mountinfo"
+  fi
 
   stop_dockerd "$S/p-$drv"
   expect "$drv: Cleanup at dockerd stop forgot the Init and the references" \
