@@ -41,7 +41,9 @@ final class PluginCommands implements Callable<Integer> {
   @Command(name = "serve", mixinStandardHelpOptions = true,
       description = {"Serve --driver to dockerd as plugin unionfs-<driver> (dockerd --experimental "
           + "--storage-driver unionfs-<driver>). Runs until SIGTERM or SIGINT.",
-          "Without --home the layers live where dockerd says (<data-root>/<plugin>/<driver>)."})
+          "Without --home the layers live where dockerd says (<data-root>/<plugin>/<driver>).",
+          "A server restarted under a running dockerd resumes from PLUGIN.state.json beside the socket and"
+              + " mounts again what dockerd still holds (PLUGIN.refs.json), so Puts of earlier Gets succeed."})
   static final class Serve implements Callable<Integer> {
     @ParentCommand
     PluginCommands plugin;
