@@ -155,8 +155,10 @@ final class UnionAttributes {
         case "posix:permissions", "unix:permissions" ->
             union().chmod(real, CreateAttrs.Perms.toMode(CreateAttrs.Perms.cast(value)));
         case "unix:mode" -> union().chmod(real, (Integer) value & 07777);
-        case "posix:owner", "unix:owner", "owner:owner" -> union().chown(real, fs.principals().idOf((UserPrincipal) value), -1);
-        case "posix:group", "unix:group" -> union().chown(real, -1, fs.principals().idOf((GroupPrincipal) value));
+        case "posix:owner", "unix:owner", "owner:owner" ->
+            union().chown(real, fs.principals().idOf((UserPrincipal) value), -1);
+        case "posix:group", "unix:group" ->
+            union().chown(real, -1, fs.principals().idOf((GroupPrincipal) value));
         case "unix:uid" -> union().chown(real, (Integer) value, -1);
         case "unix:gid" -> union().chown(real, -1, (Integer) value);
         default -> {

@@ -132,6 +132,25 @@ class ProviderOracleTest {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(g));
       });
       log.step("write dir", () -> Files.writeString(r, "x"));
+      log.step("read dir", () -> Files.readAllBytes(r));
+      log.step("createDirectory over file", () -> Files.createDirectory(r.resolve("g")));
+      log.step("move onto itself", () -> Files.move(r.resolve("g"), r.resolve("g")));
+      log.step("size through link", () -> {
+        Files.createSymbolicLink(r.resolve("lg"), r.getFileSystem().getPath("g"));
+        return Files.size(r.resolve("lg")) + " " + Files.size(r.resolve("g"));
+      });
+      log.step("list through dir link", () -> {
+        Files.createDirectories(r.resolve("sub/inner"));
+        Files.createSymbolicLink(r.resolve("ls"), r.getFileSystem().getPath("sub"));
+        return sortedNames(r.resolve("ls"), "*");
+      });
+      log.step("truncate on open", () -> {
+        Files.writeString(r.resolve("t"), "0123456789");
+        try (SeekableByteChannel c = Files.newByteChannel(r.resolve("t"), StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+          return c.size();
+        }
+      });
     });
     s.put("directories", (r, log) -> {
       log.step("createDirectory", () -> Files.createDirectory(r.resolve("d")));
