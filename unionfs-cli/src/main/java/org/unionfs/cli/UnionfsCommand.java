@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
         GetPutCommands.Get.class,
         GetPutCommands.Put.class,
         PluginCommands.class,
+        DmCommands.class,
     })
 public final class UnionfsCommand implements Callable<Integer> {
   private final Io io;
