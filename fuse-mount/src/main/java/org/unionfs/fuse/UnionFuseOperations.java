@@ -14,6 +14,7 @@ import org.unionfs.fuse.binding.CallerContext;
 import org.unionfs.fuse.binding.DirFiller;
 import org.unionfs.fuse.binding.FileInfo;
 import org.unionfs.fuse.binding.FuseFileSystem;
+import org.unionfs.fuse.binding.KernelCache;
 import org.unionfs.fuse.binding.StatFsSink;
 import org.unionfs.fuse.binding.StatSink;
 import org.unionfs.fuse.binding.TimeSpec;
@@ -36,6 +37,7 @@ public final class UnionFuseOperations implements FuseFileSystem {
   private final boolean chownToCaller;
   private final FileHandles handles = new FileHandles();
   private volatile CallerContext callers = () -> new CallerContext.Caller(-1, -1, 0, 0);
+  private volatile KernelCache kernelCache = KernelCache.NONE;
 
   /**
    * @param union the union to serve; closed by the owner, not here
@@ -109,6 +111,35 @@ public final class UnionFuseOperations implements FuseFileSystem {
   }
 
   @Override
+  public void attach(KernelCache kernelCache) {
+    this.kernelCache = Objects.requireNonNull(kernelCache, "kernelCache");
+  }
+
+  /** The entry at {@code path} if it is a file with more than one name (whose other names go stale). */
+  private UnionStat linked(String path) throws java.io.IOException {
+    if (kernelCache == KernelCache.NONE) {
+      return null;
+    }
+    UnionStat st = union.getattrIfExists(path);
+    return st != null && !st.isDirectory() && st.nlink() > 1 ? st : null;
+  }
+
+  /**
+   * libfuse2 gives each name its own kernel inode: after a change of a hard-linked file through one name,
+   * the kernel must forget what it cached under the others (their link count, mode, owner, times).
+   */
+  private void forgetOtherNames(UnionStat st, String except) {
+    if (st == null) {
+      return;
+    }
+    for (String name : union.knownNames(st.ino())) {
+      if (!name.equals(except)) {
+        kernelCache.forgetAttributes(name);
+      }
+    }
+  }
+
+  @Override
   public int getattr(String path, StatSink out, FileInfo fi) {
     return guard("getattr", path, () -> {
       UnionStat st = fi != null
@@ -155,7 +186,9 @@ public final class UnionFuseOperations implements FuseFileSystem {
   @Override
   public int unlink(String path) {
     return guard("unlink", path, () -> {
+      UnionStat st = linked(path);
       union.unlink(path);
+      forgetOtherNames(st, path);
       return 0;
     });
   }
@@ -180,7 +213,9 @@ public final class UnionFuseOperations implements FuseFileSystem {
   public int rename(String from, String to, int flags) {
     return guard("rename", from, () -> {
       requireNameLengths(to);
+      UnionStat replaced = linked(to);
       union.rename(from, to, flags);
+      forgetOtherNames(replaced, to);
       return 0;
     });
   }
@@ -189,6 +224,11 @@ public final class UnionFuseOperations implements FuseFileSystem {
   public int link(String from, String to) {
     return guard("link", to, () -> {
       union.link(from, to);
+      UnionStat st = union.getattrIfExists(to);
+      if (st != null && kernelCache != KernelCache.NONE) {
+        kernelCache.forgetAttributes(from); // the kernel learns the new count only under the new name
+        forgetOtherNames(st, to);
+      }
       return 0;
     });
   }
@@ -197,6 +237,7 @@ public final class UnionFuseOperations implements FuseFileSystem {
   public int chmod(String path, int mode) {
     return guard("chmod", path, () -> {
       union.chmod(path, mode & 07777);
+      forgetOtherNames(linked(path), path);
       return 0;
     });
   }
@@ -205,6 +246,7 @@ public final class UnionFuseOperations implements FuseFileSystem {
   public int chown(String path, long uid, long gid) {
     return guard("chown", path, () -> {
       union.chown(path, (int) uid, (int) gid);
+      forgetOtherNames(linked(path), path);
       return 0;
     });
   }
@@ -216,6 +258,7 @@ public final class UnionFuseOperations implements FuseFileSystem {
         union.ftruncate(handles.get(fi.fh()).unionHandle(), size);
       } else {
         union.truncate(path, size);
+        forgetOtherNames(linked(path), path);
       }
       return 0;
     });
@@ -225,6 +268,7 @@ public final class UnionFuseOperations implements FuseFileSystem {
   public int utimens(String path, TimeSpec atime, TimeSpec mtime) {
     return guard("utimens", path, () -> {
       union.utimens(path, atime.sec(), atime.nsec(), mtime.sec(), mtime.nsec());
+      forgetOtherNames(linked(path), path);
       return 0;
     });
   }
@@ -297,6 +341,7 @@ public final class UnionFuseOperations implements FuseFileSystem {
       byte[] v = new byte[value.remaining()];
       value.get(v);
       union.setxattr(path, name, v, flags);
+      forgetOtherNames(linked(path), path);
       return 0;
     });
   }
@@ -339,6 +384,7 @@ public final class UnionFuseOperations implements FuseFileSystem {
   public int removexattr(String path, String name) {
     return guard("removexattr", path, () -> {
       union.removexattr(path, name);
+      forgetOtherNames(linked(path), path);
       return 0;
     });
   }

@@ -155,4 +155,35 @@ class UnionMountTest {
     assertThat(only.resolve("f")).doesNotExist();
     assertThat(only.resolve("d")).isDirectory();
   }
+
+  /**
+   * With the default 60 s attribute cache, a change through one name of a hard-linked file must show
+   * under the other names at once (the adapter makes the kernel forget them), as on overlayfs.
+   */
+  @Test
+  void hardLink_changesThroughOneName_showUnderTheOthersAtOnce() throws Exception {
+    Path upper = dir("upper");
+    Path lower = dir("lower");
+    Path mnt = dir("mnt");
+    try (FuseMount m = mountUnion(upper, lower, mnt)) {
+      Path a = mnt.resolve("a");
+      Path b = mnt.resolve("b");
+      Path c = mnt.resolve("c");
+      Files.writeString(a, "x");
+      assertThat(Files.getAttribute(a, "unix:nlink")).isEqualTo(1);
+      Files.createLink(b, a);
+      assertThat(Files.getAttribute(a, "unix:nlink")).isEqualTo(2);
+      Files.createLink(c, b);
+      assertThat(Files.getAttribute(a, "unix:nlink")).isEqualTo(3);
+      Files.setPosixFilePermissions(b, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
+      assertThat(Files.getAttribute(a, "unix:mode")).isEqualTo(0100500);
+      assertThat(Files.getAttribute(c, "unix:mode")).isEqualTo(0100500);
+      Files.setAttribute(c, "unix:uid", 65534);
+      assertThat(Files.getAttribute(a, "unix:uid")).isEqualTo(65534);
+      Files.delete(a);
+      assertThat(Files.getAttribute(b, "unix:nlink")).isEqualTo(2);
+      Files.delete(c);
+      assertThat(Files.getAttribute(b, "unix:nlink")).isEqualTo(1);
+    }
+  }
 }

@@ -21,6 +21,9 @@ public interface FuseFileSystem {
   /** Called once before the mount, with the way to learn who made the current request. */
   default void attach(CallerContext callers) {}
 
+  /** Called once the mount is live, with the way to drop what the kernel caches for it. */
+  default void attach(KernelCache kernelCache) {}
+
   /** {@code getattr}/{@code fgetattr}: fill {@code out}; ENOENT if nothing is there. */
   default int getattr(String path, StatSink out, FileInfo fi) {
     return Errno.ENOSYS.negative();

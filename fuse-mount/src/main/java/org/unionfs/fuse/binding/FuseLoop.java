@@ -46,19 +46,33 @@ final class FuseLoop {
     int fuse_session_exited(Pointer se);
 
     void fuse_session_exit(Pointer se);
+
+    int fuse_lowlevel_notify_inval_inode(Pointer ch, long ino, long off, long len);
+  }
+
+  /** {@code name_to_handle_at(2)}: a FUSE file handle holds the kernel's node id of the name. */
+  public interface LibC {
+    int name_to_handle_at(int dirfd, String path, Pointer handle, IntByReference mountId, int flags);
   }
 
   private static final int EINTR = 4;
   /** {@code struct fuse_buf}: size_t size @0, enum flags @8, void *mem @16, int fd @24, off_t pos @32. */
   private static final int FUSE_BUF_SIZE = 40;
 
+  private static final int AT_FDCWD = -100;
+  private static final int HANDLE_BYTES = 128;
+  /** How long a request waits for an invalidation before it lets it finish in the background. */
+  private static final long INVALIDATE_WAIT_MS = 200;
+
   private final Lib lib;
+  private final LibC libc;
   private final Runtime runtime;
   /** The argument vector in native memory, kept for the life of the loop (libfuse may keep pointers). */
   private final List<Pointer> keep = new ArrayList<>();
 
   FuseLoop() {
     lib = LibraryLoader.create(Lib.class).failImmediately().load("fuse");
+    libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
     runtime = Runtime.getRuntime(lib);
   }
 
@@ -70,7 +84,8 @@ final class FuseLoop {
    * @param opsSize its size
    * @param threads the worker count; {@code -s} in {@code argv} makes it one
    */
-  int run(List<String> argv, Pointer ops, long opsSize, int threads) throws InterruptedException {
+  int run(List<String> argv, Pointer ops, long opsSize, int threads, String mountPoint,
+      java.util.function.Consumer<KernelCache> onSetUp) throws InterruptedException {
     Pointer args = Memory.allocateDirect(runtime, (argv.size() + 1) * (long) runtime.addressSize());
     keep.add(args);
     for (int i = 0; i < argv.size(); i++) {
@@ -92,6 +107,12 @@ final class FuseLoop {
     Pointer se = lib.fuse_get_session(fuse);
     Pointer ch = lib.fuse_session_next_chan(se, null);
     long bufSize = lib.fuse_chan_bufsize(ch);
+    java.util.concurrent.ExecutorService invalidations = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "fuse-invalidate " + mountPoint);
+      t.setDaemon(true);
+      return t;
+    });
+    onSetUp.accept(path -> invalidate(invalidations, ch, mountPoint, path));
     int[] failures = new int[1];
     List<Thread> pool = new ArrayList<>();
     for (int i = 1; i < workers; i++) {
@@ -104,9 +125,40 @@ final class FuseLoop {
     for (Thread t : pool) {
       t.join();
     }
+    invalidations.shutdownNow();
     lib.fuse_teardown(fuse, mountpoint.getValue());
     synchronized (failures) {
       return failures[0] == 0 ? 0 : 1;
+    }
+  }
+
+  /**
+   * Drops the kernel's attributes of the inode at {@code path}: its node id from {@code name_to_handle_at}
+   * on the mount, then a FUSE_NOTIFY_INVAL_INODE (offset -1: attributes only, the page cache stays). Done
+   * on a thread of its own: the path walk may look a name up, which waits for a directory lock that the
+   * request being served may hold; after a short wait the request goes on and the walk finishes later.
+   */
+  private void invalidate(java.util.concurrent.ExecutorService on, Pointer ch, String mountPoint, String path) {
+    try {
+      java.util.concurrent.Future<?> done = on.submit(() -> {
+        Pointer handle = Memory.allocateDirect(runtime, 8 + HANDLE_BYTES);
+        handle.putInt(0, HANDLE_BYTES);
+        String full = path.equals("/") ? mountPoint : mountPoint + path;
+        // flags 0: a symlink is not followed (name_to_handle_at follows only with AT_SYMLINK_FOLLOW)
+        if (libc.name_to_handle_at(AT_FDCWD, full, handle, new IntByReference(), 0) == 0
+            && handle.getInt(0) >= 8) {
+          // struct fuse_fh: node id high and low 32 bits, then the generation
+          long node = (handle.getInt(8) & 0xffffffffL) << 32 | handle.getInt(12) & 0xffffffffL;
+          lib.fuse_lowlevel_notify_inval_inode(ch, node, -1, 0);
+        }
+      });
+      done.get(INVALIDATE_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+      // finishes (or, at unmount, is dropped) in the background
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // a name that vanished meanwhile: nothing is cached for it
     }
   }
 

@@ -37,6 +37,10 @@ final class JnrFuseAdapter extends FuseStubFS {
   private static final int FI_DIRECT_IO = 1;
   private static final int FI_KEEP_CACHE = 2;
 
+  /** Per thread: a file name, NUL-terminated, for the readdir filler. */
+  private static final ThreadLocal<ByteBuffer> NAME_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1024));
+
   private final FuseFileSystem fs;
   private final CompletableFuture<Void> initialized = new CompletableFuture<>();
 
@@ -398,9 +402,15 @@ final class JnrFuseAdapter extends FuseStubFS {
     try {
       ru.serce.jnrfuse.struct.FileStat st = new ru.serce.jnrfuse.struct.FileStat(Runtime.getSystemRuntime());
       Pointer stMem = Struct.getMemory(st);
+      ByteBuffer cname = NAME_BUFFER.get();
       return fs.readdir(path, (name, ino, mode, next) -> {
+        // a direct buffer goes to native code by address; a heap one is copied there and back per entry
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer cname = ByteBuffer.allocate(utf8.length + 1).put(utf8).put((byte) 0).flip();
+        if (utf8.length >= cname.capacity()) {
+          return true; // longer than any name a directory can hold (NAME_MAX): nothing to list
+        }
+        cname.clear();
+        cname.put(utf8).put((byte) 0).flip();
         st.st_ino.set(ino);
         st.st_mode.set(mode);
         return filter.apply(buf, cname, stMem, next) == 0;

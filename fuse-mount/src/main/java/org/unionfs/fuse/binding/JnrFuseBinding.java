@@ -44,7 +44,7 @@ public final class JnrFuseBinding implements FuseBinding {
     Thread loop = new Thread(() -> {
       try {
         int rc = fuseLoop.run(argv, Struct.getMemory(adapter.operations()),
-            Struct.size(adapter.operations()), WORKERS);
+            Struct.size(adapter.operations()), WORKERS, request.mountPoint().toString(), fs::attach);
         exited.complete(rc);
       } catch (Throwable t) {
         exited.completeExceptionally(t);

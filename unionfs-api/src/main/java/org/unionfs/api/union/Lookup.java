@@ -128,6 +128,17 @@ final class Lookup {
     return null;
   }
 
+  /** The cached paths whose entry has union inode number {@code ino} (a scan: for hard links only). */
+  List<String> namesOf(long ino) {
+    List<String> out = new ArrayList<>();
+    for (Node n : nodes.values()) {
+      if (n.exists() && n.ino() == ino && !n.isDirectory()) {
+        out.add(n.path());
+      }
+    }
+    return out;
+  }
+
   /** The node of an existing directory, else NoSuchFile/NotDirectory. */
   Node requireDirectory(String path) throws IOException {
     Node n = require(path);

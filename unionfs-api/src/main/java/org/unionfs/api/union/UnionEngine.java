@@ -85,6 +85,11 @@ final class UnionEngine implements UnionFileSystem {
   }
 
   @Override
+  public List<String> knownNames(long ino) {
+    return lookup.namesOf(ino);
+  }
+
+  @Override
   public UnionStat getattrIfExists(String path) throws IOException {
     live();
     Node n = lookup.find(UnionPaths.check(path));

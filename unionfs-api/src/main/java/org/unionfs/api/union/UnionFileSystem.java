@@ -75,6 +75,14 @@ public interface UnionFileSystem extends Closeable {
   /** {@code lstat}: the entry itself, never a symlink's target. */
   UnionStat getattr(String path) throws IOException;
 
+  /**
+   * The union paths this union has looked up that name inode {@code ino} (its number in {@link UnionStat}):
+   * the names of a hard-linked file that a caller may hold cached attributes for. Empty by default.
+   */
+  default java.util.List<String> knownNames(long ino) {
+    return java.util.List.of();
+  }
+
   /** {@code fstat} of an open file, also after the file was unlinked or renamed. */
   UnionStat fgetattr(long handle) throws IOException;
 
