@@ -31,8 +31,11 @@ import org.unionfs.api.posix.PosixException;
  * place), otherwise it is copied to a block free in both. Blocks freed in the open transaction become
  * allocatable at the commit. Data written in place since the last commit is, as on a real disk,
  * either old or new after a crash. {@link #close()} commits, and so does a write that would fail for
- * space while blocks freed in the open transaction wait for a commit. All methods are thread-safe
- * (one lock).
+ * space while blocks freed in the open transaction wait for a commit.
+ *
+ * <p>All methods are thread-safe. Reads and writes of different blocks run concurrently: the
+ * metadata changes under the pool's monitor, the data file is read and written outside it (see
+ * {@link IoLocks}); commit, snapshot, delete and discard wait for the reads and writes in flight.
  */
 public final class ThinPool implements Closeable {
   /** The kernel's {@code MAX_DEV_ID}: thin device ids are 24-bit. */
@@ -49,8 +52,9 @@ public final class ThinPool implements Closeable {
   private final MetadataStore store;
   private final PoolState state;
   private final int blockSize;
+  private final IoLocks locks = new IoLocks();
   private boolean forceCheckpoint;
-  private boolean closed;
+  private volatile boolean closed;
 
   private ThinPool(Path dir, FileChannel data, FileChannel meta, FileLock lock, MetadataStore store,
       PoolState state) {
@@ -166,18 +170,22 @@ public final class ThinPool implements Closeable {
    * dm-thin's {@code create_snap}: a new device mapping every block {@code origin} maps, sharing them.
    * Costs O(mapped blocks / 1024) for the mapping plus one counter increment per mapped block.
    */
-  public synchronized void createSnap(int id, int origin) throws IOException {
-    checkOpen();
-    checkNewId(id);
-    device(origin, "snapshot origin");
-    state.createSnap(id, origin);
+  public void createSnap(int id, int origin) throws IOException {
+    exclusively(() -> { // no write of the origin is half done when its blocks become shared
+      checkOpen();
+      checkNewId(id);
+      device(origin, "snapshot origin");
+      state.createSnap(id, origin);
+    });
   }
 
   /** dm-thin's {@code delete}: drops the device; its blocks are free once no device maps them. */
-  public synchronized void delete(int id) throws IOException {
-    checkOpen();
-    device(id, "delete");
-    state.delete(id);
+  public void delete(int id) throws IOException {
+    exclusively(() -> {
+      checkOpen();
+      device(id, "delete");
+      state.delete(id);
+    });
   }
 
   /**
@@ -229,11 +237,17 @@ public final class ThinPool implements Closeable {
    * Reads {@code dst.remaining()} bytes of device {@code id} from byte {@code offset}; unmapped
    * blocks read as zeros.
    */
-  public synchronized void read(int id, long offset, ByteBuffer dst) throws IOException {
-    checkOpen();
-    PoolState.Device d = device(id, "read");
+  public void read(int id, long offset, ByteBuffer dst) throws IOException {
     checkRange(id, offset, dst.remaining());
-    DataIo.read(this, d, offset, dst);
+    long first = offset / blockSize;
+    long count = DataIo.blocks(offset, dst.remaining(), blockSize);
+    locks.lock(id, first, count, false);
+    try {
+      checkOpen();
+      DataIo.read(this, id, offset, dst);
+    } finally {
+      locks.unlock(id, first, count, false);
+    }
   }
 
   /**
@@ -243,11 +257,22 @@ public final class ThinPool implements Closeable {
    * @throws PosixException with {@link Posix#ENOSPC} when the pool lacks the data blocks the write
    *     needs; nothing is written then
    */
-  public synchronized void write(int id, long offset, ByteBuffer src) throws IOException {
-    checkOpen();
-    PoolState.Device d = device(id, "write");
+  public void write(int id, long offset, ByteBuffer src) throws IOException {
     checkRange(id, offset, src.remaining());
-    DataIo.write(this, d, offset, src);
+    long first = offset / blockSize;
+    long count = DataIo.blocks(offset, src.remaining(), blockSize);
+    for (boolean mayCommit = true; ; mayCommit = false) {
+      locks.lock(id, first, count, true);
+      try {
+        checkOpen();
+        if (DataIo.write(this, id, offset, src, mayCommit)) {
+          return;
+        }
+      } finally {
+        locks.unlock(id, first, count, true);
+      }
+      commit(); // outside the locks: a commit waits for every write in flight, this one included
+    }
   }
 
   /**
@@ -256,33 +281,37 @@ public final class ThinPool implements Closeable {
    *
    * @return the number of blocks unmapped
    */
-  public synchronized long discard(int id, long offset, long length) throws IOException {
-    checkOpen();
-    PoolState.Device d = device(id, "discard");
+  public long discard(int id, long offset, long length) throws IOException {
     checkRange(id, offset, length);
-    long first = (offset + blockSize - 1) / blockSize;
-    long end = (offset + length) / blockSize;
-    long n = 0;
-    for (long v = first; v < end; v++) {
-      if (d.map.get(v) != 0) {
-        state.unmap(id, v);
-        n++;
+    long[] n = {0};
+    exclusively(() -> {
+      checkOpen();
+      PoolState.Device d = device(id, "discard");
+      long first = (offset + blockSize - 1) / blockSize;
+      long end = (offset + length) / blockSize;
+      for (long v = first; v < end; v++) {
+        if (d.map.get(v) != 0) {
+          state.unmap(id, v);
+          n[0]++;
+        }
       }
-    }
-    return n;
+    });
+    return n[0];
   }
 
   /**
    * Commits the open transaction: forces the data file, then the metadata (see {@link MetadataStore}).
    * The driver commits after every device operation and on every flush of a device.
    */
-  public synchronized void commit() throws IOException {
-    checkOpen();
-    data.force(false);
-    store.commit(state, state.journal.bytes(), forceCheckpoint);
-    state.journal.clear();
-    state.committed();
-    forceCheckpoint = false;
+  public void commit() throws IOException {
+    exclusively(() -> { // every write in flight has put its data in the file
+      checkOpen();
+      data.force(false);
+      store.commit(state, state.journal.bytes(), forceCheckpoint);
+      state.journal.clear();
+      state.committed();
+      forceCheckpoint = false;
+    });
   }
 
   /** Recomputes every reference count of the live state; an empty list when consistent. */
@@ -292,20 +321,45 @@ public final class ThinPool implements Closeable {
 
   /** Commits and closes; idempotent. */
   @Override
-  public synchronized void close() throws IOException {
-    if (closed) {
-      return;
-    }
-    try {
-      commit();
-    } finally {
-      closed = true;
-      try {
-        data.close();
-      } finally {
-        lock.release();
-        meta.close();
+  public void close() throws IOException {
+    exclusively(() -> {
+      if (closed) {
+        return;
       }
+      try {
+        commit();
+      } finally {
+        closed = true;
+        try {
+          data.close();
+        } finally {
+          lock.release();
+          meta.close();
+        }
+      }
+    });
+  }
+
+  /** A change of the pool made while no read or write is in flight. */
+  interface Change {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code change} holding the gate exclusively (every read and write in flight finishes first)
+   * and then the monitor: the order every caller must keep.
+   */
+  void exclusively(Change change) throws IOException {
+    if (Thread.holdsLock(this) && !locks.gate.isWriteLockedByCurrentThread()) {
+      throw new IllegalStateException("pool monitor held before the gate: lock order broken");
+    }
+    locks.exclusive();
+    try {
+      synchronized (this) {
+        change.run();
+      }
+    } finally {
+      locks.releaseExclusive();
     }
   }
 
@@ -324,22 +378,12 @@ public final class ThinPool implements Closeable {
     forceCheckpoint = true;
   }
 
-  /** Gives {@code blocks} allocatable blocks or throws ENOSPC, committing once to release freed ones. */
-  void reserve(long blocks) throws IOException {
-    if (blocks > state.allocatable() && state.allocatable() < state.nrDataBlocks - state.usedDataBlocks()) {
-      commit(); // blocks freed in this transaction become allocatable only after a commit
-    }
-    if (blocks > state.allocatable()) {
-      throw new PosixException(dir.resolve(DATA_FILE).toString(), null, "write", Posix.ENOSPC,
-          "thin pool out of data space: " + blocks + " blocks needed, " + state.allocatable() + " free");
-    }
-  }
-
   private static DeviceInfo info(PoolState.Device d) {
     return new DeviceInfo(d.id, d.map.mapped(), d.transactionId, d.creationTime, d.snapshottedTime);
   }
 
-  private PoolState.Device device(int id, String op) throws IOException {
+  /** Device {@code id}; the caller holds the monitor. */
+  PoolState.Device device(int id, String op) throws IOException {
     PoolState.Device d = state.device(id);
     if (d == null) {
       throw new LayerNotFoundException("devicemapper pool " + dir + ": " + op + ": thin device " + id

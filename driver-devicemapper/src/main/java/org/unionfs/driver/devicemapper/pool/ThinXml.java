@@ -106,7 +106,7 @@ public final class ThinXml {
    *     is then left empty
    */
   public static void restore(ThinPool pool, InputStream in) throws IOException {
-    synchronized (pool) {
+    pool.exclusively(() -> {
       PoolState s = pool.state();
       if (!s.devices.isEmpty()) {
         throw new InvalidArgumentException("devicemapper pool " + pool.directory() + ": restore needs an empty pool");
@@ -130,7 +130,7 @@ public final class ThinXml {
         }
         throw new InvalidArgumentException("devicemapper pool " + pool.directory() + ": restore: " + e.getMessage(), e);
       }
-    }
+    });
   }
 
   private static void parse(ThinPool pool, PoolState s, InputStream in) throws IOException, XMLStreamException {
