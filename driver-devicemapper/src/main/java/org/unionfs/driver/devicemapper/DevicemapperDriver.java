@@ -5,12 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.unionfs.api.CreateOptions;
 import org.unionfs.api.DriverCapability;
 import org.unionfs.api.DriverStatus;
@@ -36,7 +33,6 @@ import org.unionfs.driver.devicemapper.pool.ThinPool;
  * package documentation for the layout.
  */
 final class DevicemapperDriver implements ProtoDriver {
-  private static final Logger LOG = LoggerFactory.getLogger(DevicemapperDriver.class);
   static final Set<DriverCapability> CAPABILITIES = Set.of(DriverCapability.COPY_ON_WRITE,
       DriverCapability.XATTRS, DriverCapability.RENAME_DIRECTORY_FROM_LOWER,
       DriverCapability.HARDLINKS_ACROSS_LAYERS, DriverCapability.REQUIRES_ROOT,
@@ -75,12 +71,9 @@ final class DevicemapperDriver implements ProtoDriver {
   static DevicemapperDriver open(Path home, Map<String, String> optionMap) throws IOException {
     DmOptions options = DmOptions.parse(optionMap);
     DmLayout layout = new DmLayout(home.toAbsolutePath().normalize());
-    prepare(layout);
-    ThinPool pool = ThinPool.exists(layout.poolDir()) ? openPool(layout)
-        : ThinPool.create(layout.poolDir(), options.poolConfig());
+    ThinPool pool = DmHome.openPool(layout, options);
     DeviceActivator activator = null;
     try {
-      warnIfPoolDiffers(pool, options);
       Mounter mounter = Mounter.kernel();
       DeviceMounts.clearStaleMounts(mounter, layout.mntDir());
       activator = DeviceActivator.open(pool, layout.fuseDir());
@@ -104,47 +97,6 @@ final class DevicemapperDriver implements ProtoDriver {
         e.addSuppressed(cleanup);
       }
       throw e;
-    }
-  }
-
-  /** Opens the pool; a holder that was killed during I/O on its own devices is helped to exit first. */
-  private static ThinPool openPool(DmLayout layout) throws IOException {
-    Path lockFile = layout.poolDir().resolve(ThinPool.METADATA_FILE);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return ThinPool.open(layout.poolDir());
-      } catch (LayerInUseException e) {
-        // Retry once the holder is gone: it exited meanwhile, or it was dying and has been freed.
-        boolean gone = DyingOwner.lockHolder(lockFile).isEmpty()
-            || DyingOwner.release(lockFile, layout.fuseDir());
-        if (!gone || attempt == 3) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  /** moby: the home and metadata/ 0700, the pool directory 0700, mnt/ 0755. */
-  private static void prepare(DmLayout layout) throws IOException {
-    for (Path dir : new Path[] {layout.home(), layout.metadataDir(), layout.poolDir(), layout.mntDir()}) {
-      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException("devicemapper: " + dir + " exists and is not a directory");
-      }
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(
-            dir.equals(layout.mntDir()) ? "rwxr-xr-x" : "rwx------"));
-      }
-    }
-  }
-
-  /** moby grows loop files to a larger dm.loopdatasize; this pool's geometry is fixed at creation. */
-  private static void warnIfPoolDiffers(ThinPool pool, DmOptions options) {
-    var s = pool.status();
-    long data = s.totalDataBlocks() * s.blockSize();
-    if (options.dataSize() / s.blockSize() * s.blockSize() != data) {
-      LOG.warn("devicemapper: the pool has {} bytes of data space; dm.loopdatasize={} applies only to a new pool",
-          data, options.dataSize());
     }
   }
 

@@ -18,8 +18,9 @@ import org.unionfs.driver.devicemapper.pool.ThinPool;
  * metadata with {@link PoolVerifier} (every reference count recomputed: leaked and doubly owned blocks,
  * checksums, blocks beyond the pool), then the device records against the pool's devices (a device
  * without a record is leaked space; a record without a device is a lost layer). An open transaction
- * is reported as a note: the next open of the driver rolls it back. Reads only; when another process
- * has the pool open, the records are compared with its last commit all the same.
+ * is reported as a note: the next open of the driver rolls it back. Changes no state: the pool is
+ * opened only to list its devices (its close rewrites the superblock with the same state), and when
+ * another process has it open, that comparison is skipped with a note.
  */
 public final class DmCheck {
   /**
