@@ -53,6 +53,10 @@ final class FuseLoop {
   /** {@code name_to_handle_at(2)}: a FUSE file handle holds the kernel's node id of the name. */
   public interface LibC {
     int name_to_handle_at(int dirfd, String path, Pointer handle, IntByReference mountId, int flags);
+
+    int openat(int dirfd, String path, int flags, int mode);
+
+    int close(int fd);
   }
 
   private static final int EINTR = 4;
@@ -61,6 +65,9 @@ final class FuseLoop {
 
   private static final int AT_FDCWD = -100;
   private static final int HANDLE_BYTES = 128;
+  /** The longest path handed to one system call while walking down (below PATH_MAX, 4096). */
+  private static final int MAX_PATH_PIECE = 3000;
+  private static final int O_PATH_DIR = 010000000 | 0200000 | 02000000; // O_PATH|O_DIRECTORY|O_CLOEXEC
   /** How long a request waits for an invalidation before it lets it finish in the background. */
   private static final long INVALIDATE_WAIT_MS = 200;
 
@@ -144,12 +151,32 @@ final class FuseLoop {
         Pointer handle = Memory.allocateDirect(runtime, 8 + HANDLE_BYTES);
         handle.putInt(0, HANDLE_BYTES);
         String full = path.equals("/") ? mountPoint : mountPoint + path;
-        // flags 0: a symlink is not followed (name_to_handle_at follows only with AT_SYMLINK_FOLLOW)
-        if (libc.name_to_handle_at(AT_FDCWD, full, handle, new IntByReference(), 0) == 0
-            && handle.getInt(0) >= 8) {
-          // struct fuse_fh: node id high and low 32 bits, then the generation
-          long node = (handle.getInt(8) & 0xffffffffL) << 32 | handle.getInt(12) & 0xffffffffL;
-          lib.fuse_lowlevel_notify_inval_inode(ch, node, -1, 0);
+        List<Integer> opened = new ArrayList<>();
+        try {
+          // a path past PATH_MAX is walked openat-style, a directory piece at a time
+          int dir = AT_FDCWD;
+          String rest = full;
+          while (rest.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_PIECE) {
+            int cut = rest.lastIndexOf('/', MAX_PATH_PIECE / 3);
+            if (cut <= 0) {
+              return;
+            }
+            dir = libc.openat(dir, rest.substring(0, cut), O_PATH_DIR, 0);
+            if (dir < 0) {
+              return;
+            }
+            opened.add(dir);
+            rest = rest.substring(cut + 1);
+          }
+          // flags 0: a symlink is not followed (name_to_handle_at follows only with AT_SYMLINK_FOLLOW)
+          if (libc.name_to_handle_at(dir, rest, handle, new IntByReference(), 0) == 0
+              && handle.getInt(0) >= 8) {
+            // struct fuse_fh: node id high and low 32 bits, then the generation
+            long node = (handle.getInt(8) & 0xffffffffL) << 32 | handle.getInt(12) & 0xffffffffL;
+            lib.fuse_lowlevel_notify_inval_inode(ch, node, -1, 0);
+          }
+        } finally {
+          opened.forEach(libc::close);
         }
       });
       done.get(INVALIDATE_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
