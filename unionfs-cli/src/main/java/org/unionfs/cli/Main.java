@@ -6,8 +6,11 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * The entry point of {@code unionfs.jar}: runs one {@code unionfs} command and exits with its status.
@@ -58,7 +61,7 @@ public final class Main {
    * {@code System.exit} (tests call this in-process).
    */
   public static int run(Io io, String... args) {
-    CommandLine cmd = commandLine(io);
+    CommandLine cmd = commandLine(io, args);
     int status;
     try {
       status = cmd.execute(args);
@@ -74,8 +77,24 @@ public final class Main {
 
   /** The picocli command tree wired to {@code io}, with our exit codes and one-line errors. */
   static CommandLine commandLine(Io io) {
+    return commandLine(io, new String[0]);
+  }
+
+  /**
+   * As {@link #commandLine(Io)}, with only the command {@code args} name registered when they name one
+   * (picocli's reflection over the other classes is start-up time for nothing); every command when they
+   * name none, or one that does not exist, so that help and usage errors list them all.
+   */
+  static CommandLine commandLine(Io io, String[] args) {
     UnionfsCommand root = new UnionfsCommand(io);
     CommandLine cmd = new CommandLine(root);
+    String named = commandName(args);
+    List<Class<?>> chosen = UnionfsCommand.COMMANDS.stream()
+        .filter(c -> named != null && named.equals(c.getAnnotation(Command.class).name())).toList();
+    for (Class<?> c : chosen.isEmpty() ? UnionfsCommand.COMMANDS : chosen) {
+      cmd.addSubcommand(c);
+    }
+    // Settings after the subcommands: picocli applies them to the subcommands present at the call.
     cmd.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
     cmd.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -83,5 +102,27 @@ public final class Main {
     cmd.setParameterExceptionHandler(new Errors.UsageHandler());
     cmd.setExitCodeExceptionMapper(t -> FAILED);
     return cmd;
+  }
+
+  /** Global options that take a value as the next argument. */
+  private static final Set<String> VALUE_OPTIONS = Set.of("--driver", "--home", "-o", "--opt");
+
+  /**
+   * The first argument that is neither a global option nor an option's value: the command's name; null
+   * when there is none or the arguments hold something else before it (picocli then reports it).
+   */
+  static String commandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (VALUE_OPTIONS.contains(a)) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
+      } else if (!(a.startsWith("--driver=") || a.startsWith("--home=") || a.startsWith("--opt=")
+          || (a.startsWith("-o") && a.length() > 2))) {
+        return null; // --help, --version, --, or an unknown option
+      }
+    }
+    return null;
   }
 }

@@ -3,6 +3,7 @@ package org.unionfs.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.unionfs.api.GraphDriver;
@@ -26,26 +27,32 @@ import picocli.CommandLine.Spec;
     description = "Layered filesystems with Docker-style graphdrivers (vfs, overlay2, aufs, devicemapper).",
     footer = {"",
         "Exit status: 0 success, 1 failure (one line on stderr), 2 usage error.",
-        "Documentation: docs/cli.md"},
-    subcommands = {
-        InfoCommands.Drivers.class,
-        InfoCommands.Status.class,
-        LifecycleCommands.Create.class,
-        LifecycleCommands.CreateReadWrite.class,
-        LifecycleCommands.Remove.class,
-        LifecycleCommands.Exists.class,
-        LifecycleCommands.Metadata.class,
-        DiffCommands.ApplyDiff.class,
-        DiffCommands.Diff.class,
-        DiffCommands.Changes.class,
-        DiffCommands.DiffSize.class,
-        ExportCommand.class,
-        GetPutCommands.Get.class,
-        GetPutCommands.Put.class,
-        PluginCommands.class,
-        DmCommands.class,
-    })
+        "Documentation: docs/cli.md"})
 public final class UnionfsCommand implements Callable<Integer> {
+  /**
+   * The commands, in the order of the help. Not in the annotation: {@link Main} registers only the one
+   * a command line names (all of them for help or a usage error), because picocli reflects over every
+   * registered class at start-up, a cost paid by each short-lived run.
+   */
+  static final List<Class<?>> COMMANDS = List.of(
+      InfoCommands.Drivers.class,
+      InfoCommands.Status.class,
+      LifecycleCommands.Create.class,
+      LifecycleCommands.CreateReadWrite.class,
+      LifecycleCommands.Remove.class,
+      LifecycleCommands.Exists.class,
+      LifecycleCommands.Metadata.class,
+      DiffCommands.ApplyDiff.class,
+      DiffCommands.Diff.class,
+      DiffCommands.Changes.class,
+      DiffCommands.DiffSize.class,
+      ExportCommand.class,
+      GetPutCommands.Get.class,
+      GetPutCommands.Put.class,
+      PluginCommands.class,
+      DmCommands.class
+  );
+
   private final Io io;
 
   @Spec
