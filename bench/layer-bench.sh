@@ -105,8 +105,11 @@ if [ "$DESTFS" = ext4 ]; then
   MNT=$W/mnt; mkdir -p "$MNT"
   mountpoint -q "$MNT" && umount "$MNT"
   rm -f "$W/dest.img"; truncate -s 8G "$W/dest.img"; mkfs.ext4 -q -F "$W/dest.img" || exit 1
-  mount -o loop "$W/dest.img" "$MNT" || exit 1
-  trap 'umount "$MNT" 2>/dev/null; rm -f "$W/dest.img"' EXIT
+  # An explicit loop device and type: `mount -o loop` probes other block devices, and one backed by a
+  # stalled FUSE file (another job's) hangs it.
+  LOOP=$(losetup -f --show "$W/dest.img") || exit 1
+  mount -t ext4 "$LOOP" "$MNT" || { losetup -d "$LOOP"; exit 1; }
+  trap 'umount "$MNT" 2>/dev/null; losetup -d "$LOOP" 2>/dev/null; rm -f "$W/dest.img"' EXIT
   D=$MNT/dest
 else
   D=$W/dest
