@@ -68,12 +68,35 @@ public class UntarBench {
     Files.createDirectories(mnt);
     sh("mount -t ext4 " + loop + " " + mnt);
     try {
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
+      long[] st0 = stat(loop);
       long t0 = System.nanoTime();
-      sh("tar -xf " + tar + " -C " + mnt + " && sync -f " + mnt);
-      return (System.nanoTime() - t0) / 1e9;
+      sh("tar -xf " + tar + " -C " + mnt);
+      long t1 = System.nanoTime();
+      sh("sync -f " + mnt);
+      long t2 = System.nanoTime();
+      long[] st1 = stat(loop);
+      System.out.printf("  %s: the untar sent %d writes (%d MB) and %d flushes to the device%n", loop,
+          st1[4] - st0[4], (st1[6] - st0[6]) * 512 / 1_000_000, st1[15] - st0[15]);
+      System.out.printf("  %s: tar %.2f s + sync %.2f s; this JVM's CPU %.2f s (the FUSE server, for the thin"
+          + " device)%n", loop, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (os.getProcessCpuTime() - cpu0) / 1e9);
+      return (t2 - t0) / 1e9;
     } finally {
       sh("umount " + mnt);
     }
+  }
+
+  /** /sys/block/loopN/stat: the kernel's I/O counters of the device (cumulative over its life). */
+  static long[] stat(String loop) throws IOException {
+    String[] f = Files.readString(Path.of("/sys/block", Path.of(loop).getFileName().toString(), "stat")).trim()
+        .split("\\s+");
+    long[] out = new long[17];
+    for (int i = 0; i < Math.min(f.length, out.length); i++) {
+      out[i] = Long.parseLong(f[i]);
+    }
+    return out;
   }
 
   static String sh(String cmd) throws IOException, InterruptedException {

@@ -39,5 +39,5 @@ echo "# building (offline maven, own target dir)" >&2
 (cd "$REPO" && mvn -B -q -o -Dunionfs.target=target-dmbench -pl driver-devicemapper -am -DskipTests package \
   dependency:build-classpath -Dmdep.outputFile="$W/cp.txt" >&2)
 CP="$(ls "$REPO"/driver-devicemapper/target-dmbench/driver-devicemapper-*.jar):$(cat "$W/cp.txt")"
-LC_ALL=C.UTF-8 java -Xms512m -Xmx512m -cp "$CP" "$REPO/bench/devicemapper/UntarBench.java" "$W" "$TAR" \
+LC_ALL=C.UTF-8 java ${JAVA_OPTS:-} -Xms512m -Xmx512m -cp "$CP" "$REPO/bench/devicemapper/UntarBench.java" "$W" "$TAR" \
   "${RUNS:-3}" "${DEVICE_GIB:-4}"

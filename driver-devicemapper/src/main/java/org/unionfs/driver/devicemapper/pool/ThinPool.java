@@ -55,6 +55,8 @@ public final class ThinPool implements Closeable {
   private final IoLocks locks = new IoLocks();
   private boolean forceCheckpoint;
   private volatile boolean closed;
+  /** Data written since the last commit (in place or not): a commit must force the data file. */
+  private volatile boolean dataDirty;
 
   private ThinPool(Path dir, FileChannel data, FileChannel meta, FileLock lock, MetadataStore store,
       PoolState state) {
@@ -266,6 +268,7 @@ public final class ThinPool implements Closeable {
       try {
         checkOpen();
         if (DataIo.write(this, id, offset, src, mayCommit)) {
+          dataDirty = true;
           return;
         }
       } finally {
@@ -306,6 +309,16 @@ public final class ThinPool implements Closeable {
   public void commit() throws IOException {
     exclusively(() -> { // every write in flight has put its data in the file
       checkOpen();
+      if (state.journal.size() == 0 && !forceCheckpoint) {
+        // No metadata changed (ext4's flushes often follow in-place writes only): the committed
+        // metadata stays as it is, only the data must be on disk. One fsync instead of three.
+        if (dataDirty) {
+          dataDirty = false;
+          data.force(false);
+        }
+        return;
+      }
+      dataDirty = false;
       data.force(false);
       store.commit(state, state.journal.bytes(), forceCheckpoint);
       state.journal.clear();
