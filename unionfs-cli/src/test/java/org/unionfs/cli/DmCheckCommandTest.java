@@ -101,6 +101,29 @@ class DmCheckCommandTest {
     assertThat(r.lines()).anyMatch(l -> l.startsWith("problem: "));
   }
 
+  /** The real driver through the command line (root, FUSE, losetup, e2fsprogs), then the check. */
+  @Test
+  void afterTheDriverItself_ok() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(new org.unionfs.driver.devicemapper.DevicemapperDriverProvider()
+        .probe(org.unionfs.api.spi.DriverContext.of(root)).supported(), "devicemapper not supported here");
+    Path other = root.resolve("real");
+    Cli cli = new Cli(other, "devicemapper");
+    String[] small = {"-o", "dm.loopdatasize=512M", "-o", "dm.loopmetadatasize=16M", "-o", "dm.basesize=128M"};
+    for (String[] cmd : new String[][] {{"create", "img"}, {"create-rw", "ctr", "--parent", "img"}, {"status"}}) {
+      String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(small), java.util.Arrays.stream(cmd))
+          .toArray(String[]::new);
+      Cli.Result r = cli.run(args);
+      assertThat(r.exit()).as("%s: %s", String.join(" ", cmd), r).isZero();
+      if (cmd[0].equals("status")) {
+        assertThat(r.lines()).contains("Storage Driver: devicemapper", "Pool Blocksize: 65.54kB",
+            "Base Device Size: 134.2MB", "Backing Filesystem: ext4");
+      }
+    }
+    Cli.Result r = new Cli(other, null).run("dm", "check");
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(r.out()).contains("3 thin devices");
+  }
+
   @Test
   void noPool_isAProblem() {
     Cli.Result r = new Cli(root.resolve("elsewhere"), null).run("dm", "check");
