@@ -49,7 +49,10 @@
  * detached, FUSE file gone). Both are reference-counted. A snapshot of a mounted parent is taken with the
  * parent's filesystem frozen ({@code fsfreeze}), as moby suspends an active origin. Opening the driver
  * takes the pool's lock (one process per home), then clears what a killed process left: filesystems
- * still mounted under {@code mnt/}, loops on files of the dead FUSE mount, the FUSE mount itself.
+ * still mounted under {@code mnt/}, loops on files of the dead FUSE mount, the FUSE mount itself. A
+ * holder of the pool's lock that was killed during I/O on its own devices cannot exit by itself; when it
+ * is certainly dying, its FUSE connection is aborted so that it can ({@link
+ * org.unionfs.driver.devicemapper.DyingOwner}).
  *
  * <h2>Differences from moby</h2>
  *
