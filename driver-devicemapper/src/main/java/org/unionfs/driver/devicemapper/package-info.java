@@ -51,8 +51,7 @@
  * takes the pool's lock (one process per home), then clears what a killed process left: filesystems
  * still mounted under {@code mnt/}, loops on files of the dead FUSE mount, the FUSE mount itself. A
  * holder of the pool's lock that was killed during I/O on its own devices cannot exit by itself; when it
- * is certainly dying, its FUSE connection is aborted so that it can ({@link
- * org.unionfs.driver.devicemapper.DyingOwner}).
+ * is certainly dying, its FUSE connection is aborted so that it can ({@code DyingOwner}).
  *
  * <h2>Differences from moby</h2>
  *
