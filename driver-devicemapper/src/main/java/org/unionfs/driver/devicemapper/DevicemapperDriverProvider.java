@@ -77,6 +77,11 @@ public final class DevicemapperDriverProvider implements GraphDriverProvider {
     return tools;
   }
 
+  /**
+   * Opens the driver. One process has a home at a time (the pool's lock; another gets
+   * {@code LayerInUseException}), so {@link DriverContext#sharedMounts()} changes nothing: whatever is
+   * mounted under the home when the lock is taken is a leftover of a dead process and is cleared.
+   */
   @Override
   public GraphDriver open(DriverContext context) throws IOException {
     return NaiveDiffDriver.wrap(DevicemapperDriver.open(context.home(), context.options()));
