@@ -37,7 +37,11 @@ class DockerPluginIT {
    * Drivers whose plugin restart runs without a running container, with the reason (the script logs a
    * NOTE for each). Empty when every driver keeps dockerd's side of a running container across a restart.
    */
-  private static final Map<String, String> NO_LIVE_RESTART = Map.of();
+  private static final Map<String, String> NO_LIVE_RESTART = Map.of("devicemapper",
+      "a running container's ext4 mount holds its loop device in the container's mount namespace; the"
+          + " driver's close waits 30 s for that loop per device, and its open after the restart refuses"
+          + " (LayerInUseException: still bound 30 s after losetup -d), so the server cannot resume until"
+          + " the container stops (a devicemapper driver change; see the report)");
 
   /** What every driver must pass, by the script's PASS lines. */
   private static final List<String> CHECKS = List.of("diff equals", "run2 equals", "save-base-sha equals",

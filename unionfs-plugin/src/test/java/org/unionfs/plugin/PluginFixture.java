@@ -24,7 +24,7 @@ final class PluginFixture {
    * Every driver the plugin is proven with (here and in {@link DockerPluginIT}); each must be on the test
    * class path. A new driver joins with one line here and its test dependency in the pom.
    */
-  static final List<String> DRIVERS = List.of("vfs", "overlay2", "aufs");
+  static final List<String> DRIVERS = List.of("vfs", "overlay2", "aufs", "devicemapper");
 
   static PluginServerConfig config(String driver, Path dir) {
     return PluginServerConfig.defaults(driver)
