@@ -17,11 +17,13 @@ import org.slf4j.LoggerFactory;
  * reply that only the dying process could give; so it keeps the pool's lock forever. The kernel's way
  * out is to abort the FUSE connection ({@code /sys/fs/fuse/connections/<dev>/abort}): the waiting I/O
  * fails, the process exits, the lock is released. This is done only when the lock's holder (from
- * {@code /proc/locks}) is certainly dying: a zombie, or SIGKILL pending on one of its threads.
+ * {@code /proc/locks}) is certainly dying: a zombie thread, a thread in do_exit ({@code PF_EXITING}),
+ * or SIGKILL pending on one of its threads.
  */
 final class DyingOwner {
   private static final Logger LOG = LoggerFactory.getLogger(DyingOwner.class);
   private static final long SIGKILL_MASK = 1L << (9 - 1);
+  private static final long PF_EXITING = 0x4;
   private static final long EXIT_WAIT_MS = 30_000;
 
   private DyingOwner() {}
@@ -72,7 +74,7 @@ final class DyingOwner {
     return OptionalLong.empty();
   }
 
-  /** Whether every sign says the process is exiting: a zombie thread, or SIGKILL pending. */
+  /** Whether one of its threads is a zombie, is exiting, or has SIGKILL pending. */
   static boolean isDying(long pid) throws IOException {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(tasks)) {
@@ -83,7 +85,7 @@ final class DyingOwner {
         } catch (NoSuchFileException e) {
           continue;
         }
-        if (dyingStatus(status)) {
+        if (dyingStatus(status) || exitingStat(readOrEmpty(task.resolve("stat")))) {
           return true;
         }
       }
@@ -91,6 +93,31 @@ final class DyingOwner {
       return false;
     }
     return false;
+  }
+
+  private static String readOrEmpty(Path p) throws IOException {
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return "";
+    }
+  }
+
+  /**
+   * One /proc stat line with {@code PF_EXITING} (0x4) in its flags, the ninth field: the thread is in
+   * do_exit (a killed thread's pending SIGKILL is already consumed then).
+   */
+  static boolean exitingStat(String stat) {
+    int close = stat.lastIndexOf(')');
+    if (close < 0) {
+      return false;
+    }
+    String[] f = stat.substring(close + 1).trim().split(" ");
+    try {
+      return f.length > 6 && (Long.parseLong(f[6]) & PF_EXITING) != 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** One /proc status: "State: Z", or SIGKILL in SigPnd or ShdPnd. */

@@ -66,11 +66,12 @@ class DevicemapperCrashTest {
   }
 
   /**
-   * SIGKILL. A child killed during I/O on its own devices cannot exit by itself (see DyingOwner): the
-   * reopen frees it, so this does not wait.
+   * SIGKILL, then a short wait for the exit. A child killed during I/O on its own devices cannot exit by
+   * itself (see DyingOwner): the reopen frees it, so the wait may end with the child still there.
    */
-  private static void kill9(Process p) {
+  private static void kill9(Process p) throws InterruptedException {
     p.destroyForcibly();
+    p.waitFor(5, TimeUnit.SECONDS);
   }
 
   private static List<String> mountsUnder(Path dir) throws IOException {

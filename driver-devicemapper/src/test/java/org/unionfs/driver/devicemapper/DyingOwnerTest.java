@@ -38,6 +38,15 @@ class DyingOwnerTest {
   }
 
   @Test
+  void exitingStat_readsPfExitingFromTheFlagsField() {
+    String live = "123 (java (x) y) S 1 123 123 0 -1 4194560 100 0 0 0";
+    String exiting = "123 (java (x) y) D 1 123 123 0 -1 4194564 100 0 0 0";
+    assertThat(DyingOwner.exitingStat(live)).isFalse();
+    assertThat(DyingOwner.exitingStat(exiting)).isTrue();
+    assertThat(DyingOwner.exitingStat("")).isFalse();
+  }
+
+  @Test
   void fuseDevice_ofAPathThatIsNoMount_isNull() throws Exception {
     assertThat(DyingOwner.fuseDevice(tmp)).isNull();
   }
