@@ -20,12 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * driver of {@link PluginFixture#DRIVERS}, each compared with dockerd's own driver in the same run (vfs and
  * overlay2 with themselves; aufs and devicemapper with Docker's overlay2, as Docker 20.10's aufs needs a
  * kernel module this kernel lacks), then a restart of the plugin server under the running daemon with a
- * container running. About 1.5 minutes per driver, hence a failsafe IT.
+ * container running (see {@link #NO_LIVE_RESTART}). About 40 s per driver here, hence a failsafe IT.
  *
  * <p>Known differences of a driver (not of the plugin) from Docker's own are allowed by name and still
- * printed (DEVIATION): the whiteout file mode in committed layer tars (overlay2: Docker writes 0600 files,
- * ours keep the device's mode; aufs: our whiteouts are mode 0000), and the extra "Using metacopy" status
- * pair of our overlay2.
+ * printed (DEVIATION): the whiteout file mode in committed layer tars (Docker's overlay2 writes 0600, ours
+ * 0000 as Docker's naive diff does), and the extra "Using metacopy" status pair of our overlay2.
  */
 class DockerPluginIT {
   @TempDir Path probeDir;
