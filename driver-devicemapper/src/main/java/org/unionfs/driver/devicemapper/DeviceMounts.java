@@ -13,6 +13,7 @@ import org.unionfs.api.fs.FileTrees;
 import org.unionfs.api.posix.Posix;
 import org.unionfs.api.posix.PosixException;
 import org.unionfs.driver.devicemapper.activation.DeviceActivator;
+import org.unionfs.driver.devicemapper.activation.KernelMounts;
 
 /**
  * Activation and mounting of thin devices in the safe order: activate (FUSE file, loop), mount; and
@@ -175,13 +176,9 @@ final class DeviceMounts {
    */
   static void clearStaleMounts(Mounter mounter, Path mntDir) throws IOException {
     List<Path> stale = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-      String[] f = line.split(" ");
-      if (f.length > 4) {
-        Path mp = Path.of(unescape(f[4]));
-        if (mp.startsWith(mntDir)) {
-          stale.add(mp);
-        }
+    for (KernelMounts.Entry e : KernelMounts.entries()) {
+      if (e.mountPoint().startsWith(mntDir)) {
+        stale.add(e.mountPoint());
       }
     }
     stale.sort(Comparator.comparingInt(Path::getNameCount).reversed());
@@ -204,29 +201,5 @@ final class DeviceMounts {
         }
       }
     }
-  }
-
-  /** The kernel's octal escapes in mountinfo ({@code \040} for a space). */
-  static String unescape(String field) {
-    StringBuilder out = new StringBuilder(field.length());
-    for (int i = 0; i < field.length(); i++) {
-      char c = field.charAt(i);
-      if (c == '\\' && i + 3 < field.length() && isOctal(field, i + 1)) {
-        out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-        i += 3;
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
-  }
-
-  private static boolean isOctal(String s, int from) {
-    for (int i = from; i < from + 3; i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '7') {
-        return false;
-      }
-    }
-    return true;
   }
 }

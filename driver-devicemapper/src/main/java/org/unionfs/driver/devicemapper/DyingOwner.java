@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.unionfs.driver.devicemapper.activation.KernelMounts;
 
 /**
  * Frees a pool whose owner was killed in the middle of I/O on one of its own devices. Such a process
@@ -138,12 +139,9 @@ final class DyingOwner {
 
   /** The minor device number of the FUSE mount at {@code dir} (its connection's name), or null. */
   static String fuseDevice(Path dir) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-      String[] f = line.split(" ");
-      int dash = line.indexOf(" - ");
-      if (f.length > 4 && dash > 0 && Path.of(DeviceMounts.unescape(f[4])).equals(dir)
-          && line.substring(dash + 3).startsWith("fuse")) {
-        return f[2].substring(f[2].indexOf(':') + 1);
+    for (KernelMounts.Entry e : KernelMounts.entries()) {
+      if (e.mountPoint().equals(dir) && e.type().startsWith("fuse")) {
+        return e.majorMinor().substring(e.majorMinor().indexOf(':') + 1);
       }
     }
     return null;

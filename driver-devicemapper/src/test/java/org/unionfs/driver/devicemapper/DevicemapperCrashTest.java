@@ -77,7 +77,7 @@ class DevicemapperCrashTest {
   private static List<String> mountsUnder(Path dir) throws IOException {
     List<String> found = new ArrayList<>();
     for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-      String mp = DeviceMounts.unescape(line.split(" ")[4]);
+      String mp = org.unionfs.driver.devicemapper.activation.KernelMounts.unescape(line.split(" ")[4]);
       if (Path.of(mp).startsWith(dir)) {
         found.add(line);
       }

@@ -11,15 +11,16 @@ import java.util.Optional;
  * Reads {@code /proc/self/mountinfo}: which filesystem type is mounted at a directory, and where a
  * block device is mounted. (fuse-mount has the same reader, package-private there.)
  */
-final class KernelMounts {
+public final class KernelMounts {
   private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
   private KernelMounts() {}
 
   /** One line of mountinfo: the device number of the mounted filesystem, its mount point and type. */
-  record Entry(String majorMinor, Path mountPoint, String type, String source) {}
+  public record Entry(String majorMinor, Path mountPoint, String type, String source) {}
 
-  static List<Entry> entries() throws IOException {
+  /** Every mount of this process's namespace, in mountinfo's order (a later one over an earlier one). */
+  public static List<Entry> entries() throws IOException {
     List<Entry> out = new ArrayList<>();
     for (String line : Files.readAllLines(MOUNTINFO)) {
       String[] f = line.split(" ");
@@ -56,7 +57,7 @@ final class KernelMounts {
   }
 
   /** mountinfo writes space, tab, newline and backslash as three octal digits after a backslash. */
-  static String unescape(String s) {
+  public static String unescape(String s) {
     if (s.indexOf('\\') < 0) {
       return s;
     }
